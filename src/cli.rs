@@ -1,0 +1,56 @@
+//! Command-line definitions (clap) and their translation into library calls. `main.rs`
+//! only maps the outcome to an exit code.
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sarcosim",
+    version,
+    about = "Monte Carlo simulation of sarcopenia in ageing populations"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run a scenario and write its results (Parquet) into a directory.
+    Run {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+        /// Results directory (created if missing).
+        #[arg(long, short)]
+        out: PathBuf,
+        /// Persons per arm, overriding the scenario's `population`.
+        #[arg(long)]
+        population: Option<u64>,
+        /// Random seed, overriding the scenario's `seed`.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads (default: one per core).
+        #[arg(long, short = 'j', default_value_t = 0)]
+        threads: usize,
+        /// Simulate only shard K of N (persons split evenly), e.g. `--shard 2/8`.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
+        /// Number of shards when the index comes from a Kubernetes indexed Job
+        /// (`JOB_COMPLETION_INDEX`); Slurm arrays need no count.
+        #[arg(long, value_name = "N")]
+        shard_count: Option<u32>,
+        /// Replace results of a different run in the directory.
+        #[arg(long)]
+        force: bool,
+        /// No progress bar or closing summary.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Validate a scenario and print it resolved (defaults applied).
+    Check { scenario: PathBuf },
+    /// Print the summary tables of a results directory (all shards).
+    Report { dir: PathBuf },
+    /// Print the parameter table: name, value, unit, uncertainty and source.
+    Params,
+}

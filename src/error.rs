@@ -1,0 +1,48 @@
+//! The library's error type. [`Error::is_bad_input`] separates the user's mistakes
+//! (exit code 2) from failures of the machine or the program (exit code 1).
+
+use crate::scenario::ScenarioError;
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A scenario file with problems.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    /// A bad argument or a refused output directory.
+    #[error("{0}")]
+    BadInput(String),
+    /// A results directory that cannot be read as one complete run.
+    #[error("{0}")]
+    Results(String),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("parquet/polars: {0}")]
+    Polars(#[from] polars::error::PolarsError),
+    #[error("{path}: invalid JSON: {source}")]
+    Json {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("{0}")]
+    Other(String),
+}
+
+impl Error {
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// Whether the user can fix this by changing the input (exit code 2).
+    pub fn is_bad_input(&self) -> bool {
+        matches!(self, Error::Scenario(_) | Error::BadInput(_))
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,76 @@
+//! Muscle protein balance: synthesis (MPS) and breakdown (MPB) as fractional rates, each
+//! the basal turnover times its modifiers; their difference moves ALM.
+//!
+//! Basal turnover is ≈1.8 %/day (Symons 2011) while net loss is ≈1 %/yr, so every
+//! modifier is a small shift of one rate; the shifts are set from observed trajectories.
+
+use super::{hormones, illness, nutrition, Modifiers, Person};
+use crate::params::Params;
+use crate::scenario::duration::DAYS_PER_YEAR;
+
+/// Synthesis and breakdown outside bed, per year.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Rates {
+    pub mps: f64,
+    pub mpb: f64,
+}
+
+impl Rates {
+    pub fn net(&self) -> f64 {
+        self.mps - self.mpb
+    }
+}
+
+/// The age-related excess of breakdown, 1/yr: zero until onset, rising linearly.
+#[inline]
+pub fn age_loss(age: f64, female: bool, p: &Params) -> f64 {
+    let at75 = if female {
+        p.age_loss_75_f
+    } else {
+        p.age_loss_75_m
+    };
+    at75 * ((age - p.age_loss_onset) / (75.0 - p.age_loss_onset)).max(0.0)
+}
+
+/// The yearly fall of muscle quality (grip per kg ALM) with age, same shape.
+#[inline]
+pub fn quality_loss(age: f64, female: bool, p: &Params) -> f64 {
+    let at75 = if female {
+        p.quality_loss_75_f
+    } else {
+        p.quality_loss_75_m
+    };
+    at75 * ((age - p.age_loss_onset) / (75.0 - p.age_loss_onset)).max(0.0)
+}
+
+/// Rates out of bed for this person with these modifiers.
+#[inline]
+pub fn rates(person: &Person, m: &Modifiers, p: &Params) -> Rates {
+    let k0 = p.basal_turnover * DAYS_PER_YEAR;
+    let intake = nutrition::effective_intake(person.protein, m);
+    let anabolic = nutrition::synthesis_term(intake, person.age, p)
+        + hormones::synthesis_term(person, p)
+        + m.hormone_anabolic;
+    let catabolic =
+        age_loss(person.age, person.female, p) + illness::breakdown_term(person.conditions, p);
+    Rates {
+        mps: k0 + anabolic,
+        mpb: k0 + catabolic,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_age_loss_before_onset_and_more_after() {
+        let p = Params::central();
+        assert_eq!(age_loss(40.0, false, &p), 0.0);
+        assert!(age_loss(85.0, false, &p) > age_loss(75.0, false, &p));
+        assert!(
+            age_loss(75.0, true, &p) < age_loss(75.0, false, &p),
+            "women lose more slowly"
+        );
+    }
+}

@@ -1,0 +1,86 @@
+//! A simulated person's state. Observable quantities (ALM, grip, gait, BMI) are derived
+//! from a few state variables, so they can never disagree with each other.
+
+use super::classify::Classification;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Person {
+    pub id: u64,
+    pub cohort: u16,
+    pub female: bool,
+    pub age: f64,
+    pub start_age: f64,
+    /// Height, m.
+    pub height: f64,
+    /// Body weight, kg (follows ALM changes; fat mass is held constant).
+    pub weight: f64,
+    /// ALM without the training-induced part, kg.
+    pub alm_base: f64,
+    /// Training-induced ALM as a fraction of `alm_base`.
+    pub train_adapt: f64,
+    /// The person's ceiling of `train_adapt`.
+    pub train_ceiling: f64,
+    /// Grip per kg ALM without the training-induced part.
+    pub quality_base: f64,
+    /// Training-induced quality as a fraction of `quality_base`.
+    pub quality_adapt: f64,
+    /// Personal offset of habitual gait speed, m/s.
+    pub gait_offset: f64,
+    /// Habitual protein intake, g/kg/d.
+    pub protein: f64,
+    /// Habitual resistance-training sessions per week (0 = not training).
+    pub sessions: f64,
+    /// Total testosterone, nmol/L (men; 0 for women).
+    pub testosterone: f64,
+    /// Age at the final menstrual period (women; 0 for men).
+    pub menopause_age: f64,
+    /// Chronic conditions, bit i = `scenario::CONDITIONS[i]`.
+    pub conditions: u8,
+    /// Days left of the current hospital stay or bed rest.
+    pub bed_days_left: u32,
+    /// Whether the current stay is for an acute illness (raises breakdown) or plain bed rest.
+    pub stay_is_illness: bool,
+    /// Loss still recoverable after discharge, in log-ALM units.
+    pub recovery_debt: f64,
+    pub alive: bool,
+    /// Classification at the end of the last step.
+    pub class: Classification,
+}
+
+impl Person {
+    pub fn alm(&self) -> f64 {
+        self.alm_base * (1.0 + self.train_adapt)
+    }
+
+    pub fn alm_index(&self) -> f64 {
+        self.alm() / (self.height * self.height)
+    }
+
+    pub fn quality(&self) -> f64 {
+        self.quality_base * (1.0 + self.quality_adapt)
+    }
+
+    pub fn grip(&self) -> f64 {
+        self.quality() * self.alm()
+    }
+
+    pub fn bmi(&self) -> f64 {
+        self.weight / (self.height * self.height)
+    }
+
+    pub fn n_conditions(&self) -> u32 {
+        self.conditions.count_ones()
+    }
+
+    pub fn has(&self, condition: usize) -> bool {
+        self.conditions & (1 << condition) != 0
+    }
+
+    pub fn in_bed(&self) -> bool {
+        self.bed_days_left > 0
+    }
+
+    pub fn menopausal(&self) -> bool {
+        self.female && self.age >= self.menopause_age
+    }
+}

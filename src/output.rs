@@ -1,0 +1,466 @@
+//! The results directory: its layout, the shard naming, the manifest, and the rules that
+//! keep it consistent (temp file + rename for every file; a directory holds one run).
+//!
+//! ```text
+//! DIR/manifest.json
+//! DIR/summary/shard-KKKK-of-NNNN.parquet
+//! DIR/outcomes/arm=A/draw=D/shard-KKKK-of-NNNN.parquet
+//! DIR/trajectories/arm=A/draw=D/shard-KKKK-of-NNNN.parquet
+//! ```
+//! Files being written carry a leading dot and a `.tmp` suffix, which polars, pyarrow,
+//! DuckDB and Spark all skip.
+
+use crate::error::{Error, Result};
+use crate::scenario::Scenario;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Version of the results layout; bumped when a table's meaning changes.
+pub const FORMAT: &str = "sarcosim-results/1";
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Shard K of N: the persons `[K·P/N, (K+1)·P/N)` of a population of P.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shard {
+    pub index: u32,
+    pub count: u32,
+}
+
+impl Shard {
+    pub const WHOLE: Shard = Shard { index: 0, count: 1 };
+
+    pub fn new(index: u32, count: u32) -> Result<Self> {
+        if count == 0 || index >= count {
+            return Err(Error::BadInput(format!(
+                "shard {index}/{count} does not exist: use K/N with N ≥ 1 and 0 ≤ K < N"
+            )));
+        }
+        Ok(Self { index, count })
+    }
+
+    /// The person ids of this shard.
+    pub fn persons(&self, population: u64) -> std::ops::Range<u64> {
+        let at = |k: u64| (u128::from(k) * u128::from(population) / u128::from(self.count)) as u64;
+        at(u64::from(self.index))..at(u64::from(self.index) + 1)
+    }
+
+    /// The shard a cluster scheduler assigned through the environment, if any: a Slurm job
+    /// array (`SLURM_ARRAY_TASK_ID`, `SLURM_ARRAY_TASK_COUNT`, offset by
+    /// `SLURM_ARRAY_TASK_MIN`) or a Kubernetes indexed Job (`JOB_COMPLETION_INDEX`, with
+    /// the count from `shard_count` or `SARCOSIM_SHARD_COUNT`).
+    pub fn from_env(
+        env: impl Fn(&str) -> Option<String>,
+        shard_count: Option<u32>,
+    ) -> Result<Option<Shard>> {
+        let num = |name: &str| -> Result<Option<u32>> {
+            match env(name) {
+                None => Ok(None),
+                Some(v) => v.trim().parse().map(Some).map_err(|_| {
+                    Error::BadInput(format!(
+                        "environment variable {name}={v:?} is not a whole number"
+                    ))
+                }),
+            }
+        };
+        if let Some(id) = num("SLURM_ARRAY_TASK_ID")? {
+            let count = num("SLURM_ARRAY_TASK_COUNT")?.ok_or_else(|| {
+                Error::BadInput(
+                    "SLURM_ARRAY_TASK_ID is set but SLURM_ARRAY_TASK_COUNT is not".into(),
+                )
+            })?;
+            let min = num("SLURM_ARRAY_TASK_MIN")?.unwrap_or(0);
+            let index = id.checked_sub(min).ok_or_else(|| {
+                Error::BadInput(format!(
+                    "SLURM_ARRAY_TASK_ID {id} is below SLURM_ARRAY_TASK_MIN {min}"
+                ))
+            })?;
+            return Shard::new(index, count).map(Some).map_err(|_| {
+                Error::BadInput(format!(
+                    "Slurm array task {id} (min {min}, count {count}) is not a shard: submit a contiguous array such as --array=0-{}",
+                    count.saturating_sub(1)
+                ))
+            });
+        }
+        if let Some(index) = num("JOB_COMPLETION_INDEX")? {
+            let count = match shard_count {
+                Some(c) => c,
+                None => num("SARCOSIM_SHARD_COUNT")?.ok_or_else(|| {
+                    Error::BadInput(
+                        "JOB_COMPLETION_INDEX is set: give the Job's completions as --shard-count N (or SARCOSIM_SHARD_COUNT)".into(),
+                    )
+                })?,
+            };
+            return Shard::new(index, count).map(Some);
+        }
+        Ok(None)
+    }
+
+    pub fn file_name(&self) -> String {
+        format!("{self}.parquet")
+    }
+}
+
+impl fmt::Display for Shard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "shard-{:04}-of-{:04}", self.index, self.count)
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        let bad = || Error::BadInput(format!("`{s}` is not a shard: use K/N, e.g. 0/4"));
+        let (k, n) = s.split_once('/').ok_or_else(bad)?;
+        Shard::new(
+            k.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        )
+    }
+}
+
+/// Paths inside a results directory.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    pub dir: PathBuf,
+}
+
+impl Layout {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        Self { dir: dir.into() }
+    }
+
+    pub fn manifest(&self) -> PathBuf {
+        self.dir.join("manifest.json")
+    }
+
+    pub fn summary(&self, shard: Shard) -> PathBuf {
+        self.dir.join("summary").join(shard.file_name())
+    }
+
+    pub fn partition(&self, table: &str, arm: &str, draw: u32, shard: Shard) -> PathBuf {
+        self.dir
+            .join(table)
+            .join(format!("arm={arm}"))
+            .join(format!("draw={draw}"))
+            .join(shard.file_name())
+    }
+}
+
+/// The temporary name a file is written under before it is renamed into place.
+pub fn temp_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+/// Writes a whole file under a temporary name, then renames it into place.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    let tmp = temp_path(path);
+    let mut f = fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+    f.write_all(bytes)
+        .and_then(|_| f.sync_all())
+        .map_err(|e| Error::io(&tmp, e))?;
+    fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
+/// What makes two shards parts of the same run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RunIdentity {
+    pub engine_version: String,
+    pub scenario: String,
+    /// Fingerprint of the resolved scenario (population, seed and parameters included).
+    pub fingerprint: String,
+    pub seed: u64,
+    pub population: u64,
+    pub draws: u32,
+    pub shard_count: u32,
+}
+
+impl RunIdentity {
+    pub fn of(scenario: &Scenario, shard_count: u32) -> Self {
+        Self {
+            engine_version: ENGINE_VERSION.to_string(),
+            scenario: scenario.name.clone(),
+            fingerprint: scenario.fingerprint(),
+            seed: scenario.seed,
+            population: scenario.population,
+            draws: scenario.draws,
+            shard_count,
+        }
+    }
+
+    /// What differs between two identities, for the refusal message.
+    pub fn differences(&self, other: &RunIdentity) -> Vec<String> {
+        let mut d = Vec::new();
+        let mut cmp = |what: &str, a: String, b: String| {
+            if a != b {
+                d.push(format!("{what} {a} (here: {b})"));
+            }
+        };
+        cmp(
+            "engine version",
+            other.engine_version.clone(),
+            self.engine_version.clone(),
+        );
+        cmp("scenario", other.scenario.clone(), self.scenario.clone());
+        cmp("seed", other.seed.to_string(), self.seed.to_string());
+        cmp(
+            "population",
+            other.population.to_string(),
+            self.population.to_string(),
+        );
+        cmp("draws", other.draws.to_string(), self.draws.to_string());
+        cmp(
+            "shard count",
+            other.shard_count.to_string(),
+            self.shard_count.to_string(),
+        );
+        if d.is_empty() && self.fingerprint != other.fingerprint {
+            d.push("scenario contents (the scenario file was changed)".to_string());
+        }
+        d
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShardStatus {
+    Running,
+    Complete,
+}
+
+/// One shard's record in the manifest.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ShardRecord {
+    pub index: u32,
+    pub status: ShardStatus,
+    pub first_person: u64,
+    pub end_person: u64,
+    pub threads: usize,
+    pub host: String,
+    pub started: String,
+    pub finished: Option<String>,
+    pub wall_seconds: Option<f64>,
+    pub rows: BTreeMap<String, u64>,
+}
+
+/// `manifest.json`: the run's identity, its resolved scenario, and every shard.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: String,
+    #[serde(flatten)]
+    pub identity: RunIdentity,
+    pub step_years: f64,
+    pub arms: Vec<String>,
+    pub record_times: Vec<f64>,
+    pub scenario_resolved: serde_json::Value,
+    pub shards: Vec<ShardRecord>,
+}
+
+impl Manifest {
+    pub fn read(path: &Path) -> Result<Manifest> {
+        let text = fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        serde_json::from_str(&text).map_err(|e| Error::Json {
+            path: path.to_path_buf(),
+            source: e,
+        })
+    }
+
+    pub fn complete_shards(&self) -> Vec<u32> {
+        self.shards
+            .iter()
+            .filter(|s| s.status == ShardStatus::Complete)
+            .map(|s| s.index)
+            .collect()
+    }
+}
+
+/// Checks, before anything is written, that `dir` may receive this run's shard; with
+/// `force`, removes a different run's results. Returns an error naming what differs.
+pub fn check_directory(layout: &Layout, identity: &RunIdentity, force: bool) -> Result<()> {
+    let dir = &layout.dir;
+    if !dir.exists() {
+        return Ok(());
+    }
+    if !dir.is_dir() {
+        return Err(Error::BadInput(format!(
+            "{} exists and is not a directory",
+            dir.display()
+        )));
+    }
+    let manifest = layout.manifest();
+    let conflict = if manifest.exists() {
+        match Manifest::read(&manifest) {
+            Ok(m) => {
+                let d = identity.differences(&m.identity);
+                (!d.is_empty())
+                    .then(|| format!("it holds results of a different run: {}", d.join("; ")))
+            }
+            Err(e) => Some(format!("its manifest cannot be read ({e})")),
+        }
+    } else {
+        let mut entries = fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+        entries
+            .next()
+            .is_some()
+            .then(|| "it is not empty and holds no sarcosim manifest".to_string())
+    };
+    match conflict {
+        None => Ok(()),
+        Some(why) if !force => Err(Error::BadInput(format!(
+            "refusing to write to {}: {why}\n      hint: choose another --out, or add --force to replace its contents",
+            dir.display()
+        ))),
+        Some(_) if manifest.exists() => {
+            for sub in ["summary", "outcomes", "trajectories", "comparison.parquet", "manifest.json"] {
+                let p = dir.join(sub);
+                let r = if p.is_dir() { fs::remove_dir_all(&p) } else if p.exists() { fs::remove_file(&p) } else { Ok(()) };
+                r.map_err(|e| Error::io(&p, e))?;
+            }
+            Ok(())
+        }
+        Some(_) => Err(Error::BadInput(format!(
+            "refusing to write to {}: it is not empty and holds no sarcosim manifest, so --force will not clear it",
+            dir.display()
+        ))),
+    }
+}
+
+/// Reads, changes and rewrites the manifest under an exclusive lock, so shards finishing
+/// at the same time on a shared directory do not lose each other's records.
+pub fn update_manifest(
+    layout: &Layout,
+    fresh: impl FnOnce() -> Manifest,
+    change: impl FnOnce(&mut Manifest),
+) -> Result<()> {
+    fs::create_dir_all(&layout.dir).map_err(|e| Error::io(&layout.dir, e))?;
+    let lock_path = layout.dir.join(".manifest.lock");
+    let lock = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| Error::io(&lock_path, e))?;
+    lock.lock().map_err(|e| Error::io(&lock_path, e))?;
+    let path = layout.manifest();
+    let mut manifest = if path.exists() {
+        Manifest::read(&path)?
+    } else {
+        fresh()
+    };
+    change(&mut manifest);
+    let json = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Json {
+        path: path.clone(),
+        source: e,
+    })?;
+    let result = write_atomic(&path, &json);
+    let _ = lock.unlock();
+    result
+}
+
+/// Seconds since the Unix epoch as an ISO 8601 UTC time.
+pub fn iso_time(t: std::time::SystemTime) -> String {
+    let secs = t
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0) as i64;
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Howard Hinnant's civil-from-days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_partition_the_population_exactly() {
+        for n in 1..7u32 {
+            let ranges: Vec<_> = (0..n)
+                .map(|k| Shard::new(k, n).unwrap().persons(1001))
+                .collect();
+            assert_eq!(ranges[0].start, 0);
+            assert_eq!(ranges.last().unwrap().end, 1001);
+            assert!(ranges.windows(2).all(|w| w[0].end == w[1].start));
+        }
+    }
+
+    #[test]
+    fn shards_parse_and_name_themselves() {
+        let s: Shard = "3/8".parse().unwrap();
+        assert_eq!(s.file_name(), "shard-0003-of-0008.parquet");
+        assert!("8/8".parse::<Shard>().is_err());
+        assert!("x".parse::<Shard>().is_err());
+    }
+
+    #[test]
+    fn schedulers_assign_shards_through_the_environment() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                vars.iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let slurm = env(&[
+            ("SLURM_ARRAY_TASK_ID", "7"),
+            ("SLURM_ARRAY_TASK_COUNT", "4"),
+            ("SLURM_ARRAY_TASK_MIN", "5"),
+        ]);
+        assert_eq!(
+            Shard::from_env(slurm, None).unwrap(),
+            Some(Shard { index: 2, count: 4 })
+        );
+        let k8s = env(&[("JOB_COMPLETION_INDEX", "3")]);
+        assert_eq!(
+            Shard::from_env(k8s, Some(10)).unwrap(),
+            Some(Shard {
+                index: 3,
+                count: 10
+            })
+        );
+        assert!(Shard::from_env(k8s, None)
+            .unwrap_err()
+            .to_string()
+            .contains("--shard-count"));
+        assert_eq!(Shard::from_env(env(&[]), None).unwrap(), None);
+        let gap = env(&[
+            ("SLURM_ARRAY_TASK_ID", "9"),
+            ("SLURM_ARRAY_TASK_COUNT", "2"),
+            ("SLURM_ARRAY_TASK_MIN", "0"),
+        ]);
+        assert!(Shard::from_env(gap, None)
+            .unwrap_err()
+            .to_string()
+            .contains("contiguous array"));
+    }
+
+    #[test]
+    fn iso_time_formats_a_known_instant() {
+        let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+        assert_eq!(iso_time(t), "2023-11-14T22:13:20Z");
+    }
+}

@@ -1,0 +1,491 @@
+//! The one parameter table: every physiological number the model uses, with its unit,
+//! its uncertainty and its source.
+//!
+//! A parameter is addressed by its dotted name (`"mortality.sarcopenia_hr"`). A scenario
+//! overrides any of them by name in its `[parameters]` table; draws 1..K of a run sample
+//! every parameter from its [`Uncertainty`] (draw 0 is always the central value).
+//! `docs/model.md` documents the same table; `sarcosim params` prints it.
+
+use rand::Rng;
+use rand_distr::{Distribution, Normal};
+use serde::Serialize;
+
+/// How a parameter's value is uncertain, for the parameter draws of a run.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Uncertainty {
+    /// A structural constant or a definition: never sampled.
+    Fixed,
+    /// Normal with this standard deviation, truncated to the parameter's domain.
+    Normal { sd: f64 },
+    /// Log-normal whose 2.5 % and 97.5 % quantiles are `lo` and `hi` (a ratio's 95 % CI).
+    LogNormal95 { lo: f64, hi: f64 },
+    /// Uniform between `lo` and `hi`.
+    Uniform { lo: f64, hi: f64 },
+}
+
+/// Which values a parameter may take; overrides and draws are checked against it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Domain {
+    Real,
+    NonNegative,
+    Positive,
+    Probability,
+}
+
+impl Domain {
+    pub fn contains(self, v: f64) -> bool {
+        v.is_finite()
+            && match self {
+                Domain::Real => true,
+                Domain::NonNegative => v >= 0.0,
+                Domain::Positive => v > 0.0,
+                Domain::Probability => (0.0..=1.0).contains(&v),
+            }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Domain::Real => "a finite number",
+            Domain::NonNegative => "a number ≥ 0",
+            Domain::Positive => "a number > 0",
+            Domain::Probability => "a probability in [0, 1]",
+        }
+    }
+
+    fn clamp(self, v: f64) -> f64 {
+        match self {
+            Domain::Real => v,
+            Domain::NonNegative => v.max(0.0),
+            Domain::Positive => v.max(1e-9),
+            Domain::Probability => v.clamp(0.0, 1.0),
+        }
+    }
+}
+
+/// One row of the parameter table.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct ParamSpec {
+    pub name: &'static str,
+    pub value: f64,
+    pub unit: &'static str,
+    pub domain: Domain,
+    pub uncertainty: Uncertainty,
+    /// Author, year, journal; `V`/`P`/`U` says how well the figure was checked, `C` that it
+    /// was calibrated (see docs/validation.md), `A` that it is a modelling assumption.
+    pub source: &'static str,
+    pub description: &'static str,
+}
+
+impl ParamSpec {
+    /// A value drawn from this parameter's uncertainty, kept inside its domain.
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        let v = match self.uncertainty {
+            Uncertainty::Fixed => self.value,
+            Uncertainty::Normal { sd } => {
+                Normal::new(self.value, sd).map_or(self.value, |d| d.sample(rng))
+            }
+            Uncertainty::LogNormal95 { lo, hi } => {
+                // Centred on the table's value; the CI's width sets the spread.
+                let sigma = (hi.ln() - lo.ln()) / (2.0 * 1.959_964);
+                let z: f64 = rng.sample(rand_distr::StandardNormal);
+                self.value * (sigma * z).exp()
+            }
+            Uncertainty::Uniform { lo, hi } => lo + (hi - lo) * rng.random::<f64>(),
+        };
+        self.domain.clamp(v)
+    }
+}
+
+macro_rules! parameter_table {
+    ($( $field:ident = $name:literal : $value:expr, $unit:literal, $domain:ident, $unc:expr,
+        $source:literal, $desc:literal; )*) => {
+        /// Every model parameter as a plain field, for the hot loop; built from [`TABLE`].
+        #[derive(Clone, Debug, PartialEq, Serialize)]
+        pub struct Params { $( pub $field: f64, )* }
+
+        /// The parameter table, in the order of `docs/model.md`.
+        pub const TABLE: &[ParamSpec] = &[ $( ParamSpec {
+            name: $name, value: $value, unit: $unit, domain: Domain::$domain,
+            uncertainty: $unc, source: $source, description: $desc,
+        }, )* ];
+
+        impl Params {
+            /// The central values of the table.
+            pub fn central() -> Self { Self { $( $field: $value, )* } }
+
+            /// The value of a parameter by its dotted name.
+            pub fn get(&self, name: &str) -> Option<f64> {
+                match name { $( $name => Some(self.$field), )* _ => None }
+            }
+
+            /// Sets a parameter by its dotted name; `false` if there is no such parameter.
+            pub fn set(&mut self, name: &str, value: f64) -> bool {
+                match name { $( $name => { self.$field = value; true } )* _ => false }
+            }
+        }
+    };
+}
+
+use Uncertainty::{Fixed, LogNormal95, Normal as N, Uniform};
+
+parameter_table! {
+    // --- Starting values of a cohort --------------------------------------------------
+    height_mean_m = "population.height_mean_m": 1.76, "m", Positive, Fixed,
+        "NHANES-like adult stature (A)", "Mean height, men";
+    height_mean_f = "population.height_mean_f": 1.63, "m", Positive, Fixed,
+        "NHANES-like adult stature (A)", "Mean height, women";
+    height_sd_m = "population.height_sd_m": 0.07, "m", NonNegative, Fixed,
+        "NHANES-like adult stature (A)", "SD of height, men";
+    height_sd_f = "population.height_sd_f": 0.065, "m", NonNegative, Fixed,
+        "NHANES-like adult stature (A)", "SD of height, women";
+    almi_mean_65_m = "population.almi_mean_65_m": 8.0, "kg/m²", Positive, N { sd: 0.15 },
+        "Gould 2013 Calcif Tissue Int young reference 8.81 ± 0.93 less the modelled loss to 65 (C)",
+        "Mean ALM/height² of men aged 65 at BMI 27";
+    almi_mean_65_f = "population.almi_mean_65_f": 6.3, "kg/m²", Positive, N { sd: 0.12 },
+        "Gould 2013 young reference 6.84 ± 0.77 less the modelled loss to 65 (C)",
+        "Mean ALM/height² of women aged 65 at BMI 27";
+    almi_sd_m = "population.almi_sd_m": 0.9, "kg/m²", Positive, Fixed,
+        "Gould 2013 (SD 0.93 at the young reference) (V)", "SD of ALM/height², men";
+    almi_sd_f = "population.almi_sd_f": 0.75, "kg/m²", Positive, Fixed,
+        "Gould 2013 (SD 0.77 at the young reference) (V)", "SD of ALM/height², women";
+    almi_per_bmi = "population.almi_per_bmi": 0.10, "kg/m² per kg/m²", NonNegative,
+        Uniform { lo: 0.06, hi: 0.14 },
+        "heavier people carry more lean mass (A)", "Shift of mean ALM/height² per unit of BMI above 27";
+    quality_mean_65_m = "population.quality_mean_65_m": 1.85, "kg grip/kg ALM", Positive,
+        N { sd: 0.05 }, "Steiber 2016 PLoS One grip 47.6 kg at 60-64 ÷ ALM (C)",
+        "Mean grip per kg ALM, men aged 65";
+    quality_mean_65_f = "population.quality_mean_65_f": 1.70, "kg grip/kg ALM", Positive,
+        N { sd: 0.05 }, "Steiber 2016 PLoS One grip 28.9 kg at 60-64 ÷ ALM (C)",
+        "Mean grip per kg ALM, women aged 65";
+    quality_sd = "population.quality_sd": 0.25, "kg grip/kg ALM", Positive, Fixed,
+        "Steiber 2016 grip SD 8.5 / 5.3 kg (P)", "SD of grip per kg ALM";
+    gait_sd = "population.gait_sd": 0.17, "m/s", NonNegative, Fixed,
+        "Bohannon 2011 Physiotherapy 97:182 (U)", "SD of a person's habitual gait speed about the model's mean";
+    // --- Muscle: synthesis and breakdown ----------------------------------------------
+    basal_turnover = "muscle.basal_turnover_per_day": 0.018, "1/day", Positive, Fixed,
+        "Symons 2011, PMC3280506: mixed-muscle FSR ≈ 0.075 %/h (V)",
+        "Basal fractional synthesis (= breakdown at balance) of muscle protein";
+    age_loss_75_m = "muscle.age_loss_75_m": 0.0075, "1/yr", NonNegative, N { sd: 0.001 },
+        "Mitchell 2012 Front Physiol 3:260: 0.80-0.98 %/yr around 75, less illness and stays (C)",
+        "Net breakdown excess from ageing at age 75, men";
+    age_loss_75_f = "muscle.age_loss_75_f": 0.0055, "1/yr", NonNegative, N { sd: 0.001 },
+        "Mitchell 2012: 0.64-0.70 %/yr around 75, less illness and stays (C)",
+        "Net breakdown excess from ageing at age 75, women";
+    age_loss_onset = "muscle.age_loss_onset": 45.0, "yr", NonNegative, Fixed,
+        "Janssen 2000 J Appl Physiol 89:81: loss not clear until the end of the 5th decade (V)",
+        "Age at which the age-related net loss begins (rises linearly after)";
+    noise_sd = "muscle.noise_sd_per_sqrt_yr": 0.007, "1/√yr", NonNegative, Fixed,
+        "RW-1 reference workload (A)", "Within-person random variation of ALM";
+    // --- Nutrition ---------------------------------------------------------------------
+    protein_effect = "nutrition.protein_effect": 0.009, "1/yr per g/kg/d", NonNegative,
+        Uniform { lo: 0.004, hi: 0.014 },
+        "Houston 2008 Am J Clin Nutr 87:150: top protein quintile lost ≈40 % less lean mass (P)",
+        "Net synthesis gained per g/kg/d of protein above the reference intake";
+    protein_reference = "nutrition.protein_reference": 0.8, "g/kg/d", Positive, Fixed,
+        "RDA; Bauer 2013 JAMDA (PROT-AGE) (V)", "Intake at which protein adds nothing";
+    protein_plateau = "nutrition.protein_plateau": 1.62, "g/kg/d", Positive,
+        Uniform { lo: 1.03, hi: 2.20 },
+        "Morton 2018 Br J Sports Med 52:376: no further gain above 1.62 g/kg/d (95 % CI 1.03-2.20) (V)",
+        "Intake above which protein adds no more synthesis";
+    anabolic_resistance = "nutrition.anabolic_resistance_per_yr": 0.019, "1/yr", NonNegative,
+        Uniform { lo: 0.01, hi: 0.03 },
+        "Wall 2015 PLoS One e0140903: MPS after protein 16 % lower in older men (V)",
+        "Loss of the protein response per year of age above 60: response ÷ (1 + k·(age−60))";
+    protein_drift = "nutrition.protein_drift_per_yr": 0.005, "g/kg/d per yr", NonNegative,
+        Uniform { lo: 0.0, hi: 0.01 }, "intake falls with age in older adults (A)",
+        "Fall in habitual protein intake per year of age above 70";
+    // --- Training -----------------------------------------------------------------------
+    training_gain_rate = "training.gain_rate": 0.08, "1/yr", Positive, N { sd: 0.015 },
+        "Peterson 2011 Med Sci Sports Exerc 43:249: +1.1 kg lean mass (0.9-1.2) in ≈20 weeks (C)",
+        "Initial rate of ALM gain of an untrained person at the reference dose";
+    training_ceiling = "training.ceiling": 0.12, "fraction", Positive, Uniform { lo: 0.08, hi: 0.16 },
+        "A: trained older adults plateau some 10-15 % above their untrained mass",
+        "Mean personal ceiling of training-induced ALM gain";
+    training_ceiling_cv = "training.ceiling_cv": 0.3, "", NonNegative, Fixed,
+        "A", "Between-person spread (log-SD) of the personal ceiling";
+    training_reference_sessions = "training.reference_sessions": 3.0, "sessions/wk", Positive, Fixed,
+        "Peterson 2011: typical programmes 2-3 sessions/week (P)", "Dose at which the gain rate applies";
+    training_half_sessions = "training.half_sessions": 1.5, "sessions/wk", Positive, Fixed,
+        "Borde 2015 Sports Med: more volume, more gain, saturating (U)",
+        "Sessions/week giving half the maximal training stimulus";
+    training_age_blunting = "training.age_blunting_per_yr": 0.02, "1/yr", NonNegative, Fixed,
+        "Peterson 2011: older age blunts the gain (V, size A)",
+        "Fall of the training response per year of age above 60: ÷ (1 + k·(age−60))";
+    detraining_rate = "training.detraining_rate": 1.2, "1/yr", Positive, Uniform { lo: 0.6, hi: 1.8 },
+        "Grgic 2022 IJERPH 19:14048 (gains reversed, ES −0.83); Lemmer 2000 (P)",
+        "Rate at which training-induced ALM is lost after stopping";
+    quality_training_ceiling = "training.quality_ceiling": 0.15, "fraction", NonNegative, Fixed,
+        "Peterson 2010 Ageing Res Rev 9:226: strength +24-33 % (V; grip gains smaller, A)",
+        "Ceiling of the training-induced gain in grip per kg ALM";
+    quality_training_rate = "training.quality_gain_rate": 3.0, "1/yr", Positive, Fixed,
+        "A: neural adaptation is fast (weeks)", "Rate of approach to the quality ceiling while training";
+    quality_detraining_rate = "training.quality_detraining_rate": 0.5, "1/yr", Positive, Fixed,
+        "Esain 2017 PMC5697062: grip unchanged 3 months after stopping (V)",
+        "Rate at which the training gain in quality is lost after stopping";
+    protein_training_synergy = "training.protein_synergy": 0.7, "per g/kg/d", NonNegative,
+        Uniform { lo: 0.2, hi: 1.2 },
+        "Morton 2018: +0.30 kg (0.09-0.52) on top of ≈1.1 kg from training (C)",
+        "Relative boost of the training gain per g/kg/d of protein above 1.0 (capped at the plateau)";
+    habit_start_per_yr = "training.habit_start_per_yr": 0.024, "1/yr", NonNegative, Fixed,
+        "RW-1 reference workload (A)", "Hazard of taking up habitual training";
+    habit_stop_per_yr = "training.habit_stop_per_yr": 0.24, "1/yr", NonNegative, Fixed,
+        "RW-1 reference workload (A)", "Hazard of stopping habitual training";
+    habit_sessions = "training.habit_sessions": 2.0, "sessions/wk", Positive, Fixed,
+        "A", "Sessions per week of a person who takes up training";
+    // --- Hormones ---------------------------------------------------------------------
+    testosterone_65 = "hormones.testosterone_65": 15.0, "nmol/L", Positive, Fixed,
+        "Feldman 2002 JCEM (MMAS) (U for the level)", "Mean total testosterone of men aged 65";
+    testosterone_sd_log = "hormones.testosterone_sd_log": 0.3, "", NonNegative, Fixed,
+        "A", "Between-person log-SD of testosterone";
+    testosterone_decline = "hormones.testosterone_decline_per_yr": 0.016, "1/yr", NonNegative,
+        N { sd: 0.003 }, "Feldman 2002 JCEM: total testosterone −1.6 %/yr (V)",
+        "Yearly fall of testosterone in men";
+    testosterone_effect = "hormones.testosterone_effect": 0.005, "1/yr", NonNegative,
+        Uniform { lo: 0.0, hi: 0.01 }, "A: hypogonadal men lose lean mass faster",
+        "Net synthesis lost per unit of relative testosterone deficit below the reference";
+    menopause_age_mean = "hormones.menopause_age_mean": 51.0, "yr", Positive, Fixed,
+        "Greendale 2019 JCI Insight (U for the mean)", "Mean age at the final menstrual period";
+    menopause_age_sd = "hormones.menopause_age_sd": 3.5, "yr", NonNegative, Fixed,
+        "A", "SD of the age at the final menstrual period";
+    menopause_loss = "hormones.menopause_loss_per_yr": 0.005, "1/yr", NonNegative,
+        Uniform { lo: 0.0, hi: 0.01 },
+        "Greendale 2019 (loss from the transition to 2 years after, V); Sowers 2007 (V, size A)",
+        "Extra net loss from 1 year before to 2 years after the final period";
+    // --- Chronic illness ----------------------------------------------------------------
+    incidence_diabetes = "illness.incidence_diabetes_60": 0.010, "1/yr", NonNegative, Fixed,
+        "RW-1; CDC National Diabetes Statistics (U)", "Incidence of type 2 diabetes at 60";
+    incidence_ckd = "illness.incidence_ckd_60": 0.008, "1/yr", NonNegative, Fixed,
+        "RW-1 (U)", "Incidence of chronic kidney disease at 60";
+    incidence_copd = "illness.incidence_copd_60": 0.004, "1/yr", NonNegative, Fixed,
+        "RW-1 (U)", "Incidence of COPD at 60";
+    incidence_heart_failure = "illness.incidence_heart_failure_60": 0.004, "1/yr", NonNegative, Fixed,
+        "RW-1 (U)", "Incidence of heart failure at 60";
+    incidence_cancer = "illness.incidence_cancer_60": 0.008, "1/yr", NonNegative, Fixed,
+        "RW-1 (U)", "Incidence of cancer at 60";
+    incidence_age_slope = "illness.incidence_age_slope": 0.07, "1/yr", NonNegative, Fixed,
+        "RW-1 (U)", "Log-linear rise of every incidence per year of age";
+    diabetes_muscle_elasticity = "illness.diabetes_muscle_elasticity": 1.2, "", NonNegative,
+        Uniform { lo: 0.5, hi: 2.0 },
+        "Srikanthan 2011 JCEM: each 10 % more muscle, 11 % lower insulin resistance (U)",
+        "Diabetes incidence × (ALMI / sex reference)^(−k): low muscle → more diabetes";
+    loss_diabetes = "illness.loss_diabetes": 0.0012, "1/yr", NonNegative, N { sd: 0.0005 },
+        "Park 2007 Diabetes Care 30:1507: leg lean −0.29 vs −0.23 kg over 3 years (C)",
+        "Extra net muscle breakdown with type 2 diabetes";
+    loss_ckd = "illness.loss_ckd": 0.002, "1/yr", NonNegative, Uniform { lo: 0.0, hi: 0.004 },
+        "A", "Extra net muscle breakdown with chronic kidney disease";
+    loss_copd = "illness.loss_copd": 0.0025, "1/yr", NonNegative, Uniform { lo: 0.0, hi: 0.005 },
+        "A", "Extra net muscle breakdown with COPD";
+    loss_heart_failure = "illness.loss_heart_failure": 0.0025, "1/yr", NonNegative,
+        Uniform { lo: 0.0, hi: 0.005 }, "A", "Extra net muscle breakdown with heart failure";
+    loss_cancer = "illness.loss_cancer": 0.004, "1/yr", NonNegative, Uniform { lo: 0.0, hi: 0.008 },
+        "A", "Extra net muscle breakdown with cancer";
+    // --- Hospital and bed rest ----------------------------------------------------------
+    admission_rate_65 = "hospital.admission_rate_65": 0.15, "1/yr", NonNegative, N { sd: 0.02 },
+        "Gorina 2015 NCHS NHSR 84: 348 discharges per 1,000 community-dwelling 65+ per year (C)",
+        "Admission rate of a 65-year-old without conditions or sarcopenia";
+    admission_age_slope = "hospital.admission_age_slope": 0.04, "1/yr", NonNegative, Fixed,
+        "RW-1 (A)", "Log-linear rise of the admission rate per year of age";
+    admission_condition_hr = "hospital.condition_hr": 1.3, "", Positive, Fixed,
+        "RW-1 (A)", "Admission hazard ratio per chronic condition";
+    admission_sarcopenia_hr = "hospital.sarcopenia_hr": 1.52, "", Positive,
+        LogNormal95 { lo: 1.24, hi: 1.86 },
+        "Su 2022 J Clin Med 11:6474: HR 1.52 (V; CI U)", "Admission hazard ratio with sarcopenia";
+    stay_median_days = "hospital.stay_median_days": 4.5, "days", Positive, Fixed,
+        "A: mean stay of older inpatients ≈ 5-6 days", "Median length of stay";
+    stay_sd_log = "hospital.stay_sd_log": 0.6, "", NonNegative, Fixed,
+        "RW-1 (A)", "Log-SD of the length of stay";
+    bed_mps_drop = "hospital.bed_rest_mps_drop": 0.30, "fraction", Probability,
+        Uniform { lo: 0.2, hi: 0.4 }, "Kortebein 2007 JAMA 297:1772: MPS −30 % in 10 days' bed rest (V)",
+        "Fall of muscle protein synthesis in bed";
+    illness_mpb_rise = "hospital.illness_mpb_rise": 0.10, "fraction", NonNegative,
+        Uniform { lo: 0.0, hi: 0.2 }, "A: acute illness adds inflammatory breakdown",
+        "Rise of muscle protein breakdown during an admission for illness (not in plain bed rest)";
+    bed_quality_loss = "hospital.bed_quality_loss_per_day": 0.003, "1/day", NonNegative, Fixed,
+        "Kortebein 2008 J Gerontol A: strength falls faster than mass in bed rest (U)",
+        "Loss of grip per kg ALM per day in bed";
+    recovery_fraction = "hospital.recovery_fraction": 0.5, "fraction", Probability,
+        Uniform { lo: 0.25, hi: 0.75 }, "A: older adults recover only part of the loss",
+        "Share of the in-bed ALM loss that can be regained after discharge";
+    recovery_rate = "hospital.recovery_rate": 4.0, "1/yr", Positive, Fixed,
+        "A", "Rate of regaining the recoverable loss after discharge";
+    // --- Mortality ----------------------------------------------------------------------
+    sarcopenia_hr = "mortality.sarcopenia_hr": 1.60, "", Positive, LogNormal95 { lo: 1.24, hi: 2.06 },
+        "Liu 2017 Maturitas 103:16: HR 1.60 (1.24-2.06) (V)",
+        "Mortality hazard ratio with EWGSOP2-confirmed sarcopenia";
+    grip_hr_per_5kg_m = "mortality.grip_hr_per_5kg_m": 1.16, "", Positive,
+        LogNormal95 { lo: 1.15, hi: 1.17 }, "Celis-Morales 2018 BMJ 361:k1651 (V; CI P)",
+        "Mortality hazard ratio per 5 kg of grip below the sex reference, men";
+    grip_hr_per_5kg_f = "mortality.grip_hr_per_5kg_f": 1.20, "", Positive,
+        LogNormal95 { lo: 1.17, hi: 1.23 }, "Celis-Morales 2018 BMJ 361:k1651 (V; CI P)",
+        "Mortality hazard ratio per 5 kg of grip below the sex reference, women";
+    diabetes_hr = "mortality.diabetes_hr": 1.80, "", Positive, LogNormal95 { lo: 1.71, hi: 1.90 },
+        "Emerging Risk Factors Collaboration 2011 NEJM 364:829 (U)", "Mortality hazard ratio, diabetes";
+    ckd_hr = "mortality.ckd_hr": 1.50, "", Positive, LogNormal95 { lo: 1.3, hi: 1.8 },
+        "A", "Mortality hazard ratio, chronic kidney disease";
+    copd_hr = "mortality.copd_hr": 1.80, "", Positive, LogNormal95 { lo: 1.5, hi: 2.2 },
+        "A", "Mortality hazard ratio, COPD";
+    heart_failure_hr = "mortality.heart_failure_hr": 2.50, "", Positive, LogNormal95 { lo: 2.0, hi: 3.1 },
+        "A", "Mortality hazard ratio, heart failure";
+    cancer_hr = "mortality.cancer_hr": 2.00, "", Positive, LogNormal95 { lo: 1.6, hi: 2.5 },
+        "A", "Mortality hazard ratio, cancer";
+    calibration_size = "mortality.calibration_persons": 4000.0, "persons per sex", Positive, Fixed,
+        "engine setting", "Size of the reference population that rescales the life table";
+    // --- Quality and gait ---------------------------------------------------------------
+    quality_loss_75_m = "quality.loss_75_m": 0.012, "1/yr", NonNegative, N { sd: 0.003 },
+        "Dodds 2014 PLoS One 9:e113637 grip centiles (median 45 → 39 → 32 kg at 60/70/80) less mass loss (C)",
+        "Yearly fall of grip per kg ALM at 75, men";
+    quality_loss_75_f = "quality.loss_75_f": 0.010, "1/yr", NonNegative, N { sd: 0.003 },
+        "Dodds 2014 grip centiles (median 27 → 24 → 19 kg at 60/70/80) less mass loss (C)",
+        "Yearly fall of grip per kg ALM at 75, women";
+    gait_65_m = "gait.speed_65_m": 1.33, "m/s", Positive, Fixed,
+        "Bohannon 2011 Physiotherapy 97:182: 1.34 m/s at 60-69 (U)", "Mean habitual gait speed of men at 65";
+    gait_65_f = "gait.speed_65_f": 1.24, "m/s", Positive, Fixed,
+        "Bohannon 2011: 1.24 m/s at 60-69 (U)", "Mean habitual gait speed of women at 65";
+    gait_per_grip = "gait.per_kg_grip": 0.012, "m/s per kg", NonNegative, Fixed,
+        "C: to Bohannon 2011's fall to ≈0.95 m/s at 80-89", "Gait speed per kg of grip away from the sex reference";
+    gait_age_slope = "gait.age_slope_after_75": 0.018, "m/s per yr", NonNegative, Fixed,
+        "C: to Bohannon 2011", "Fall of gait speed per year of age above 75 beyond what grip explains";
+    gait_per_condition = "gait.per_condition": 0.04, "m/s", NonNegative, Fixed,
+        "A", "Fall of gait speed per chronic condition";
+}
+
+/// The table row of a parameter, by name.
+pub fn spec(name: &str) -> Option<&'static ParamSpec> {
+    TABLE.iter().find(|p| p.name == name)
+}
+
+/// The parameter names closest to `name`, for "did you mean" hints.
+pub fn closest(name: &str) -> Option<&'static str> {
+    TABLE
+        .iter()
+        .map(|p| (edit_distance(name, p.name), p.name))
+        .filter(|(d, _)| *d <= 6)
+        .min()
+        .map(|(_, n)| n)
+}
+
+/// Levenshtein distance, small strings only.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+impl Params {
+    /// The parameters of draw `draw`: the given (central, overridden) values for draw 0;
+    /// for later draws every uncertain parameter that the scenario did not pin is sampled.
+    pub fn for_draw(&self, seed: u64, draw: u32, pinned: &[String]) -> Params {
+        let mut out = self.clone();
+        if draw == 0 {
+            return out;
+        }
+        let mut rng = crate::rng::stream(
+            seed,
+            draw,
+            crate::rng::PARAMETER_PERSON,
+            crate::rng::Process::Parameters,
+        );
+        for spec in TABLE {
+            // Always consume the draw, so adding a pin leaves the others unchanged.
+            let mut shifted = *spec;
+            shifted.value = self.get(spec.name).unwrap_or(spec.value);
+            let v = shifted.sample(&mut rng);
+            if !pinned.iter().any(|p| p == spec.name) {
+                out.set(spec.name, v);
+            }
+        }
+        out
+    }
+}
+
+impl std::fmt::Display for Uncertainty {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Uncertainty::Fixed => write!(f, "fixed"),
+            Uncertainty::Normal { sd } => write!(f, "normal sd {sd}"),
+            Uncertainty::LogNormal95 { lo, hi } => write!(f, "log-normal 95% [{lo}, {hi}]"),
+            Uncertainty::Uniform { lo, hi } => write!(f, "uniform [{lo}, {hi}]"),
+        }
+    }
+}
+
+/// The parameter table as text, for `sarcosim params`.
+pub fn describe_table() -> String {
+    let mut out = String::new();
+    for p in TABLE {
+        out.push_str(&format!(
+            "{:<40} {:>10} {:<18} {:<30} {}\n      {}\n",
+            p.name,
+            p.value,
+            p.unit,
+            p.uncertainty.to_string(),
+            p.description,
+            p.source
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_names_are_unique_and_defaults_in_domain() {
+        let mut names: Vec<_> = TABLE.iter().map(|p| p.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), TABLE.len());
+        for p in TABLE {
+            assert!(
+                p.domain.contains(p.value),
+                "{} default outside its domain",
+                p.name
+            );
+            assert!(!p.source.is_empty() && !p.unit.is_empty() || p.unit.is_empty());
+        }
+    }
+
+    #[test]
+    fn get_and_set_by_name_round_trip() {
+        let mut p = Params::central();
+        assert_eq!(p.get("mortality.sarcopenia_hr"), Some(1.60));
+        assert!(p.set("mortality.sarcopenia_hr", 2.0));
+        assert_eq!(p.sarcopenia_hr, 2.0);
+        assert!(!p.set("mortality.no_such", 1.0));
+        assert_eq!(
+            closest("mortality.sarcopenia_h"),
+            Some("mortality.sarcopenia_hr")
+        );
+    }
+
+    #[test]
+    fn draws_vary_uncertain_parameters_and_respect_pins() {
+        let central = Params::central();
+        assert_eq!(central.for_draw(1, 0, &[]), central);
+        let d1 = central.for_draw(1, 1, &[]);
+        let d2 = central.for_draw(1, 2, &[]);
+        assert_ne!(d1.sarcopenia_hr, d2.sarcopenia_hr);
+        assert_eq!(
+            d1.basal_turnover, central.basal_turnover,
+            "fixed parameters never move"
+        );
+        let pinned = central.for_draw(1, 1, &["mortality.sarcopenia_hr".to_string()]);
+        assert_eq!(pinned.sarcopenia_hr, central.sarcopenia_hr);
+        assert_eq!(
+            pinned.diabetes_hr, d1.diabetes_hr,
+            "a pin leaves other draws unchanged"
+        );
+    }
+}

@@ -1,0 +1,156 @@
+//! Drawing a person at the start of a run from the scenario's cohorts, from the person's
+//! own keyed stream: the same id gives the same person in every arm, thread and shard.
+//!
+//! Starting muscle follows the model's own age law: the mean ALM/height² and grip per kg
+//! ALM at age `a` are the age-65 references carried back or forward by the modelled
+//! age-related loss, so a cohort's starting state agrees with the trajectories it will
+//! follow.
+
+use crate::model::{Model, Person};
+use crate::params::Params;
+use crate::rng::{self, Process};
+use crate::scenario::Cohort;
+use rand::Rng;
+use rand_distr::StandardNormal;
+
+/// The modelled cumulative age-related log-loss from onset to `age` for a rate that is
+/// `at75` at 75 and rises linearly from onset.
+fn cumulative_loss(age: f64, at75: f64, p: &Params) -> f64 {
+    let over = (age - p.age_loss_onset).max(0.0);
+    at75 * over * over / (2.0 * (75.0 - p.age_loss_onset))
+}
+
+/// Mean ALM/height² of a person of this age, sex and BMI.
+pub fn mean_almi(age: f64, female: bool, bmi: f64, p: &Params) -> f64 {
+    let (at65, loss) = if female {
+        (p.almi_mean_65_f, p.age_loss_75_f)
+    } else {
+        (p.almi_mean_65_m, p.age_loss_75_m)
+    };
+    at65 * (cumulative_loss(65.0, loss, p) - cumulative_loss(age, loss, p)).exp()
+        + p.almi_per_bmi * (bmi - 27.0)
+}
+
+/// Mean grip per kg ALM of a person of this age and sex.
+pub fn mean_quality(age: f64, female: bool, p: &Params) -> f64 {
+    let (at65, loss) = if female {
+        (p.quality_mean_65_f, p.quality_loss_75_f)
+    } else {
+        (p.quality_mean_65_m, p.quality_loss_75_m)
+    };
+    at65 * (cumulative_loss(65.0, loss, p) - cumulative_loss(age, loss, p)).exp()
+}
+
+/// Which cohort person `id` belongs to: a keyed uniform against the normalised shares.
+pub fn cohort_of(id: u64, cohorts: &[Cohort], seed: u64) -> usize {
+    let u = rng::unit_from_hash(rng::mix64(rng::mix64(seed ^ 0xc0_4077) ^ id));
+    let mut acc = 0.0;
+    for (i, c) in cohorts.iter().enumerate() {
+        acc += c.share;
+        if u < acc {
+            return i;
+        }
+    }
+    cohorts.len() - 1
+}
+
+/// Draws person `id` of cohort `index` for parameter draw `draw`.
+pub fn sample_person(
+    id: u64,
+    index: usize,
+    cohort: &Cohort,
+    model: &Model,
+    seed: u64,
+    draw: u32,
+) -> Person {
+    let p = &model.params;
+    let mut r = rng::stream(seed, draw, id, Process::Cohort);
+    let mut z = || -> f64 { r.sample(StandardNormal) };
+    // Draw order is fixed whatever the cohort asks for, so overrides shift nothing else.
+    let (z_height, z_almi, z_quality, z_ceiling, z_testo, z_meno, z_gait) =
+        (z(), z(), z(), z(), z(), z(), z());
+    let female = r.random::<f64>() < cohort.female;
+    let age = cohort.age.sample(&mut r);
+    let bmi = cohort.bmi.sample(&mut r);
+    let protein = cohort.protein_g_per_kg.sample(&mut r);
+    let sessions = cohort.training_sessions_per_week.sample(&mut r).max(0.0);
+    let conditions = cohort
+        .conditions
+        .iter()
+        .enumerate()
+        .fold(0u8, |acc, (c, prev)| {
+            if r.random::<f64>() < *prev {
+                acc | 1 << c
+            } else {
+                acc
+            }
+        });
+    let height = match &cohort.height {
+        Some(d) => d.sample(&mut r),
+        None if female => (p.height_mean_f + p.height_sd_f * z_height).clamp(1.35, 2.0),
+        None => (p.height_mean_m + p.height_sd_m * z_height).clamp(1.45, 2.15),
+    };
+    let almi = match &cohort.alm_index {
+        Some(d) => d.sample(&mut r),
+        None => {
+            let sd = if female { p.almi_sd_f } else { p.almi_sd_m };
+            (mean_almi(age, female, bmi, p) + sd * z_almi).max(2.5)
+        }
+    };
+    let alm = almi * height * height;
+    let quality = match &cohort.grip {
+        Some(d) => d.sample(&mut r) / alm,
+        None => (mean_quality(age, female, p) + p.quality_sd * z_quality).max(0.3),
+    };
+    let cv = p.training_ceiling_cv;
+    let train_ceiling = p.training_ceiling * (cv * z_ceiling - cv * cv / 2.0).exp();
+    // Habitual trainers start at their plateau; the sampled mass and grip include it.
+    let (train_adapt, quality_adapt) = if sessions > 0.0 {
+        (train_ceiling, p.quality_training_ceiling)
+    } else {
+        (0.0, 0.0)
+    };
+    let mut person = Person {
+        id,
+        cohort: index as u16,
+        female,
+        age,
+        start_age: age,
+        height,
+        weight: bmi * height * height,
+        alm_base: alm / (1.0 + train_adapt),
+        train_adapt,
+        train_ceiling,
+        quality_base: quality / (1.0 + quality_adapt),
+        quality_adapt,
+        gait_offset: p.gait_sd * z_gait,
+        protein,
+        sessions,
+        testosterone: if female {
+            0.0
+        } else {
+            p.testosterone_65
+                * (-p.testosterone_decline * (age - 65.0)).exp()
+                * (p.testosterone_sd_log * z_testo).exp()
+        },
+        menopause_age: if female {
+            (p.menopause_age_mean + p.menopause_age_sd * z_meno).clamp(40.0, 60.0)
+        } else {
+            0.0
+        },
+        conditions,
+        bed_days_left: 0,
+        stay_is_illness: false,
+        recovery_debt: 0.0,
+        alive: true,
+        class: Default::default(),
+    };
+    model.reclassify(&mut person);
+    person
+}
+
+/// Draws person `id`, choosing the cohort by its share.
+pub fn sample(id: u64, cohorts: &[Cohort], model: &Model, seed: u64, draw: u32) -> Person {
+    let index = cohort_of(id, cohorts, seed);
+    sample_person(id, index, &cohorts[index], model, seed, draw)
+}

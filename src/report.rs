@@ -1,0 +1,252 @@
+//! Reading a results directory back: every shard's summary, checked to form one complete
+//! run, added up exactly (integer sums), and turned into the tables `sarcosim report`
+//! prints: the population over time and prevalence by age band, per arm.
+
+use crate::error::{Error, Result};
+use crate::output::{Layout, Manifest, Shard, ShardStatus};
+use polars::prelude::*;
+use std::fmt::Write as _;
+use std::fs::File;
+use std::path::Path;
+
+/// A complete run read from disk.
+pub struct Results {
+    pub manifest: Manifest,
+    /// The summary of all shards, one row per arm × draw × record × sex × age band.
+    pub summary: DataFrame,
+}
+
+/// Reads every shard's summary of the run in `dir`, refusing incomplete or mixed runs.
+pub fn load(dir: &Path) -> Result<Results> {
+    let layout = Layout::new(dir);
+    let path = layout.manifest();
+    if !path.exists() {
+        return Err(Error::Results(format!(
+            "{} holds no manifest.json: it is not a sarcosim results directory (or no shard has started)",
+            dir.display()
+        )));
+    }
+    let manifest = Manifest::read(&path)?;
+    let n = manifest.identity.shard_count;
+    let missing: Vec<String> = (0..n)
+        .filter(|k| {
+            !manifest
+                .shards
+                .iter()
+                .any(|s| s.index == *k && s.status == ShardStatus::Complete)
+        })
+        .map(|k| {
+            let state = manifest
+                .shards
+                .iter()
+                .find(|s| s.index == k)
+                .map_or("missing", |_| "running or failed");
+            format!("{k} ({state})")
+        })
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::Results(format!(
+            "{} is incomplete: {} of {n} shards not complete: {}\n      hint: run the missing shards with --shard K/{n} (or --resume)",
+            dir.display(),
+            missing.len(),
+            missing.join(", ")
+        )));
+    }
+    let summary_dir = dir.join("summary");
+    let expected: Vec<String> = (0..n)
+        .map(|k| Shard { index: k, count: n }.file_name())
+        .collect();
+    if let Ok(entries) = std::fs::read_dir(&summary_dir) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.ends_with(".parquet") && !name.starts_with('.') && !expected.contains(&name) {
+                return Err(Error::Results(format!(
+                    "{} holds {name}, which belongs to a run split into a different number of shards than the manifest's {n}",
+                    summary_dir.display()
+                )));
+            }
+        }
+    }
+    let mut frames = Vec::new();
+    for name in &expected {
+        let p = summary_dir.join(name);
+        let file = File::open(&p).map_err(|e| Error::io(&p, e))?;
+        frames.push(ParquetReader::new(file).finish()?.lazy());
+    }
+    let keys = [
+        "arm",
+        "draw",
+        "record",
+        "time_years",
+        "female",
+        "age_band",
+        "step_years",
+    ];
+    let sums: Vec<Expr> = crate::sinks::summary::COLUMNS
+        .iter()
+        .map(|c| col(*c).sum())
+        .collect();
+    let summary = concat(frames, UnionArgs::default())?
+        .group_by(keys.map(col))
+        .agg(sums)
+        .sort(
+            ["arm", "draw", "record", "female", "age_band"],
+            Default::default(),
+        )
+        .collect()?;
+    Ok(Results { manifest, summary })
+}
+
+fn pct(count: &str, of: &str) -> Expr {
+    (lit(100.0) * col(count).cast(DataType::Float64) / col(of).cast(DataType::Float64))
+        .alias(format!("{count} %"))
+}
+
+fn mean_milli(sum: &str, name: &str) -> Expr {
+    (col(sum).cast(DataType::Float64) / lit(1000.0) / col("alive").cast(DataType::Float64))
+        .alias(name)
+}
+
+const INDICATORS: [&str; 6] = [
+    "ewgsop2_probable",
+    "ewgsop2_confirmed",
+    "ewgsop2_severe",
+    "fnih",
+    "awgs",
+    "awgs_severe",
+];
+
+/// Per arm and draw, the population at each record: survivors, deaths and admissions
+/// since the last record, mean muscle measures and prevalence by definition.
+pub fn by_time(r: &Results, arm: &str, draw: i32) -> Result<DataFrame> {
+    let mut select = vec![
+        col("time_years").alias("year"),
+        col("alive"),
+        col("deaths"),
+        (col("admissions").cast(DataType::Float64) * lit(1000.0)
+            / (col("person_steps").cast(DataType::Float64) * col("step_years")))
+        .alias("admissions /1000 py"),
+        mean_milli("alm_sum_g", "ALM kg"),
+        mean_milli("grip_sum_g", "grip kg"),
+        mean_milli("gait_sum_mm_per_s", "gait m/s"),
+    ];
+    select.extend(INDICATORS.iter().map(|c| pct(c, "alive")));
+    let mut sums: Vec<Expr> = crate::sinks::summary::COLUMNS
+        .iter()
+        .map(|c| col(*c).sum())
+        .collect();
+    sums.push(col("time_years").first());
+    sums.push(col("step_years").first());
+    Ok(r.summary
+        .clone()
+        .lazy()
+        .filter(col("arm").eq(lit(arm)).and(col("draw").eq(lit(draw))))
+        .group_by([col("record")])
+        .agg(sums)
+        .sort(["record"], Default::default())
+        .select(select)
+        .collect()?)
+}
+
+/// Per arm and draw, prevalence by sex and 5-year age band, pooled over every record.
+pub fn by_age_band(r: &Results, arm: &str, draw: i32) -> Result<DataFrame> {
+    let mut sums: Vec<Expr> = vec![col("alive").sum()];
+    sums.extend(INDICATORS.iter().map(|c| col(*c).sum()));
+    let mut select = vec![
+        when(col("female"))
+            .then(lit("women"))
+            .otherwise(lit("men"))
+            .alias("sex"),
+        (col("age_band").cast(DataType::String)
+            + lit("-")
+            + (col("age_band") + lit(4)).cast(DataType::String))
+        .alias("ages"),
+        col("alive").alias("person-records"),
+    ];
+    select.extend(INDICATORS.iter().map(|c| pct(c, "alive")));
+    Ok(r.summary
+        .clone()
+        .lazy()
+        .filter(
+            col("arm")
+                .eq(lit(arm))
+                .and(col("draw").eq(lit(draw)))
+                .and(col("alive").gt(lit(0))),
+        )
+        .group_by([col("female"), col("age_band")])
+        .agg(sums)
+        .filter(col("alive").gt(lit(0)))
+        .sort(["female", "age_band"], Default::default())
+        .select(select)
+        .collect()?)
+}
+
+/// Renders a frame as an aligned text table (floats with two decimals).
+pub fn render(df: &DataFrame) -> String {
+    let cols = df.columns();
+    let header: Vec<String> = cols.iter().map(|c| c.name().to_string()).collect();
+    let rows: Vec<Vec<String>> = (0..df.height())
+        .map(|i| {
+            cols.iter()
+                .map(|c| match c.get(i) {
+                    Ok(AnyValue::Float64(v)) => format!("{v:.2}"),
+                    Ok(AnyValue::Float32(v)) => format!("{v:.2}"),
+                    Ok(AnyValue::Null) => "-".to_string(),
+                    Ok(AnyValue::String(s)) => s.to_string(),
+                    Ok(AnyValue::StringOwned(s)) => s.to_string(),
+                    Ok(v) => v.to_string(),
+                    Err(_) => "?".to_string(),
+                })
+                .collect()
+        })
+        .collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|j| {
+            rows.iter()
+                .map(|r| r[j].chars().count())
+                .chain([header[j].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    let line = |cells: &[String], out: &mut String| {
+        let parts: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c:>w$}"))
+            .collect();
+        let _ = writeln!(out, "{}", parts.join("  ").trim_end());
+    };
+    line(&header, &mut out);
+    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+    line(&rule, &mut out);
+    for r in &rows {
+        line(r, &mut out);
+    }
+    out
+}
+
+/// The whole text report of a results directory.
+pub fn text_report(r: &Results) -> Result<String> {
+    let m = &r.manifest;
+    let mut out = String::new();
+    // Nothing about how the run was split: a sharded run reports exactly like a whole one.
+    let _ = writeln!(
+        out,
+        "scenario {} · seed {} · {} persons per arm · engine {}",
+        m.identity.scenario, m.identity.seed, m.identity.population, m.identity.engine_version
+    );
+    for draw in 0..=m.identity.draws as i32 {
+        for arm in &m.arms {
+            let _ = writeln!(out, "\n== arm {arm} · draw {draw}: population by year ==");
+            out.push_str(&render(&by_time(r, arm, draw)?));
+            let _ = writeln!(
+                out,
+                "\n== arm {arm} · draw {draw}: prevalence by age band (all records pooled) =="
+            );
+            out.push_str(&render(&by_age_band(r, arm, draw)?));
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,134 @@
+//! One `sarcosim run`: check the output directory, record the shard in the manifest,
+//! build the plan, run the engine into the Parquet sink, and mark the shard complete.
+//! Nothing is created under the directory until every input has been checked.
+
+use crate::engine::{self, Plan};
+use crate::error::{Error, Result};
+use crate::output::{
+    self, iso_time, Layout, Manifest, RunIdentity, Shard, ShardRecord, ShardStatus, FORMAT,
+};
+use crate::scenario::Scenario;
+use crate::sinks::parquet::ParquetSink;
+use crate::sinks::{RowCounts, Sink};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::PathBuf;
+use std::time::{Instant, SystemTime};
+
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    pub out: PathBuf,
+    pub shard: Shard,
+    /// Worker threads; 0 = one per core.
+    pub threads: usize,
+    pub force: bool,
+    pub progress: bool,
+}
+
+/// What a finished run reports back.
+#[derive(Clone, Debug)]
+pub struct RunSummary {
+    pub persons: u64,
+    pub rows: RowCounts,
+    pub wall_seconds: f64,
+    pub threads: usize,
+}
+
+fn host() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| {
+            std::fs::read_to_string("/etc/hostname")
+                .ok()
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_default()
+}
+
+pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary> {
+    let layout = Layout::new(&opts.out);
+    let identity = RunIdentity::of(scenario, opts.shard.count);
+    output::check_directory(&layout, &identity, opts.force)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .map_err(|e| Error::Other(format!("cannot start worker threads: {e}")))?;
+    let threads = pool.current_num_threads();
+    let persons = opts.shard.persons(scenario.population);
+    let started = SystemTime::now();
+    let clock = Instant::now();
+
+    let fresh = || Manifest {
+        format: FORMAT.to_string(),
+        identity: identity.clone(),
+        step_years: scenario.step_years(),
+        arms: scenario.arms.iter().map(|a| a.name.clone()).collect(),
+        record_times: scenario
+            .record_steps()
+            .iter()
+            .map(|s| f64::from(*s) * scenario.step_years())
+            .collect(),
+        scenario_resolved: serde_json::to_value(scenario).unwrap_or_default(),
+        shards: Vec::new(),
+    };
+    let record = |status, finished: Option<SystemTime>, rows: RowCounts| ShardRecord {
+        index: opts.shard.index,
+        status,
+        first_person: persons.start,
+        end_person: persons.end,
+        threads,
+        host: host(),
+        started: iso_time(started),
+        finished: finished.map(iso_time),
+        wall_seconds: finished.map(|_| clock.elapsed().as_secs_f64()),
+        rows,
+    };
+    let upsert = |r: ShardRecord| {
+        output::update_manifest(&layout, fresh, |m| {
+            m.shards.retain(|s| s.index != r.index);
+            m.shards.push(r);
+            m.shards.sort_by_key(|s| s.index);
+        })
+    };
+    upsert(record(ShardStatus::Running, None, RowCounts::new()))?;
+
+    let progress = if opts.progress {
+        let bar = ProgressBar::new(persons.end - persons.start);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner} {msg} [{bar:30}] {human_pos}/{human_len} persons · {per_sec} · ETA {eta}",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        bar.set_message("calibrating");
+        bar
+    } else {
+        ProgressBar::hidden()
+    };
+    let rows = pool.install(|| -> Result<RowCounts> {
+        let plan = Plan::new(scenario, persons.clone());
+        progress.set_message(scenario.name.clone());
+        let mut sink = ParquetSink::create(
+            layout.clone(),
+            opts.shard,
+            scenario.arms.iter().map(|a| a.name.clone()).collect(),
+            scenario.draws,
+            plan.record_times(),
+            scenario.step_years(),
+            scenario.trajectory_persons() > 0,
+        )?;
+        engine::execute(&plan, &mut sink as &mut dyn Sink, &progress)
+    })?;
+    progress.finish_and_clear();
+    upsert(record(
+        ShardStatus::Complete,
+        Some(SystemTime::now()),
+        rows.clone(),
+    ))?;
+    Ok(RunSummary {
+        persons: persons.end - persons.start,
+        rows,
+        wall_seconds: clock.elapsed().as_secs_f64(),
+        threads,
+    })
+}

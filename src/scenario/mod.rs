@@ -1,0 +1,293 @@
+//! Scenarios: the TOML file a modeller writes, checked and resolved into a [`Scenario`]
+//! the engine can run.
+//!
+//! Reading goes raw (serde, [`raw`]) → validated ([`validate`]): every problem in a file is
+//! collected and reported at once, each with the file, line and key path.
+
+pub mod duration;
+pub mod locate;
+pub mod raw;
+pub mod validate;
+
+use crate::params::Params;
+use duration::Duration;
+use rand::Rng;
+use rand_distr::{Distribution, Normal as NormalDist};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+pub use validate::{parse_scenario, Problem, ScenarioError};
+
+/// The five chronic conditions, in bitmask order (bit 0 = diabetes).
+pub const CONDITIONS: [&str; 5] = ["diabetes", "ckd", "copd", "heart_failure", "cancer"];
+
+/// A checked scenario, defaults applied, durations resolved to steps.
+#[derive(Clone, Debug, Serialize)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    pub seed: u64,
+    /// Persons per arm and per draw.
+    pub population: u64,
+    /// Parameter draws after the central draw 0 (so `draws + 1` draws in all).
+    pub draws: u32,
+    pub horizon: Duration,
+    pub step: Duration,
+    pub record_every: Duration,
+    pub horizon_steps: u32,
+    pub record_every_steps: u32,
+    pub cohorts: Vec<Cohort>,
+    pub arms: Vec<Arm>,
+    /// Parameter overrides by name, as written.
+    pub parameters: BTreeMap<String, f64>,
+    pub output: OutputSpec,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Cohort {
+    pub name: String,
+    /// Normalised: the shares of all cohorts add up to 1.
+    pub share: f64,
+    pub female: f64,
+    pub age: Dist,
+    pub height: Option<Dist>,
+    pub bmi: Dist,
+    pub protein_g_per_kg: Dist,
+    pub training_sessions_per_week: Dist,
+    /// Prevalence at start, in [`CONDITIONS`] order.
+    pub conditions: [f64; 5],
+    pub alm_index: Option<Dist>,
+    pub grip: Option<Dist>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Arm {
+    pub name: String,
+    pub description: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trajectories {
+    All,
+    None,
+    /// The first N person ids (ids are exchangeable, so this is a random sample).
+    Sample(u64),
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct OutputSpec {
+    pub trajectories: Trajectories,
+}
+
+/// A distribution of a starting value.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dist {
+    Fixed(f64),
+    Uniform {
+        lo: f64,
+        hi: f64,
+    },
+    /// Normal truncated to [min, max] (resampled, so no mass piles up at the bounds).
+    Normal {
+        mean: f64,
+        sd: f64,
+        min: f64,
+        max: f64,
+    },
+}
+
+impl Dist {
+    pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
+        match *self {
+            Dist::Fixed(v) => v,
+            Dist::Uniform { lo, hi } => lo + (hi - lo) * rng.random::<f64>(),
+            Dist::Normal { mean, sd, min, max } => {
+                let Ok(n) = NormalDist::new(mean, sd) else {
+                    return mean.clamp(min, max);
+                };
+                for _ in 0..64 {
+                    let v = n.sample(rng);
+                    if (min..=max).contains(&v) {
+                        return v;
+                    }
+                }
+                mean.clamp(min, max)
+            }
+        }
+    }
+
+    /// The smallest and largest value the distribution can give.
+    pub fn bounds(&self) -> (f64, f64) {
+        match *self {
+            Dist::Fixed(v) => (v, v),
+            Dist::Uniform { lo, hi } => (lo, hi),
+            Dist::Normal { min, max, .. } => (min, max),
+        }
+    }
+}
+
+impl fmt::Display for Dist {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Dist::Fixed(v) => write!(f, "{v}"),
+            Dist::Uniform { lo, hi } => write!(f, "uniform [{lo}, {hi})"),
+            Dist::Normal { mean, sd, min, max } => {
+                write!(f, "normal(mean {mean}, sd {sd}) in [{min}, {max}]")
+            }
+        }
+    }
+}
+
+impl Scenario {
+    /// Reads and validates a scenario file.
+    pub fn from_file(path: &Path) -> Result<Scenario, ScenarioError> {
+        let label = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
+            file: label.clone(),
+            problems: vec![Problem::at_top(format!("cannot read the file: {e}"))],
+        })?;
+        parse_scenario(&text, &label)
+    }
+
+    /// The central parameter values with the scenario's overrides applied.
+    pub fn params(&self) -> Params {
+        let mut p = Params::central();
+        for (k, v) in &self.parameters {
+            p.set(k, *v);
+        }
+        p
+    }
+
+    pub fn step_years(&self) -> f64 {
+        self.step.years()
+    }
+
+    /// Record times, in steps from the start: 0, every `record_every`, and the horizon.
+    pub fn record_steps(&self) -> Vec<u32> {
+        let mut v: Vec<u32> = (0..=self.horizon_steps)
+            .step_by(self.record_every_steps as usize)
+            .collect();
+        if v.last() != Some(&self.horizon_steps) {
+            v.push(self.horizon_steps);
+        }
+        v
+    }
+
+    /// Person-steps of the whole run before deaths (persons × arms × draws × steps).
+    pub fn person_steps(&self) -> u128 {
+        u128::from(self.population)
+            * self.arms.len() as u128
+            * u128::from(self.draws + 1)
+            * u128::from(self.horizon_steps)
+    }
+
+    /// How many persons get trajectory rows.
+    pub fn trajectory_persons(&self) -> u64 {
+        match self.output.trajectories {
+            Trajectories::All => self.population,
+            Trajectories::None => 0,
+            Trajectories::Sample(n) => n.min(self.population),
+        }
+    }
+
+    /// A stable fingerprint of everything that decides the results (not threads/shards).
+    pub fn fingerprint(&self) -> String {
+        let json = serde_json::to_string(self).unwrap_or_default();
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in json.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        format!("{h:016x}")
+    }
+}
+
+/// The resolved scenario as `sarcosim check` prints it.
+pub fn describe(s: &Scenario) -> String {
+    use std::fmt::Write as _;
+    let mut o = String::new();
+    let _ = writeln!(o, "scenario    {}", s.name);
+    if !s.description.is_empty() {
+        let _ = writeln!(o, "            {}", s.description.trim());
+    }
+    let _ = writeln!(o, "seed        {}", s.seed);
+    let _ = writeln!(o, "population  {} persons per arm and draw", s.population);
+    let _ = writeln!(
+        o,
+        "draws       {} (draw 0 central{})",
+        s.draws + 1,
+        if s.draws > 0 { ", 1.. sampled" } else { "" }
+    );
+    let _ = writeln!(
+        o,
+        "horizon     {} = {} steps of {}",
+        s.horizon, s.horizon_steps, s.step
+    );
+    let _ = writeln!(
+        o,
+        "records     every {} = {} steps; {} records at steps {:?}",
+        s.record_every,
+        s.record_every_steps,
+        s.record_steps().len(),
+        s.record_steps()
+    );
+    let _ = writeln!(
+        o,
+        "trajectories {:?} ({} persons)",
+        s.output.trajectories,
+        s.trajectory_persons()
+    );
+    let _ = writeln!(
+        o,
+        "person-steps {} (persons × arms × draws × steps, before deaths)",
+        s.person_steps()
+    );
+    for c in &s.cohorts {
+        let _ = writeln!(
+            o,
+            "cohort      {} · share {:.3} · female {}",
+            c.name, c.share, c.female
+        );
+        let _ = writeln!(o, "              age {} · bmi {}", c.age, c.bmi);
+        let _ = writeln!(
+            o,
+            "              protein {} g/kg/d · training {} sessions/wk",
+            c.protein_g_per_kg, c.training_sessions_per_week
+        );
+        let conds: Vec<String> = CONDITIONS
+            .iter()
+            .zip(c.conditions)
+            .map(|(n, p)| format!("{n} {p}"))
+            .collect();
+        let _ = writeln!(o, "              conditions {}", conds.join(", "));
+        if let Some(h) = &c.height {
+            let _ = writeln!(o, "              height {h} m");
+        }
+        if let Some(a) = &c.alm_index {
+            let _ = writeln!(o, "              ALM index {a} kg/m²");
+        }
+        if let Some(g) = &c.grip {
+            let _ = writeln!(o, "              grip {g} kg");
+        }
+    }
+    for a in &s.arms {
+        let _ = writeln!(
+            o,
+            "arm         {}{}",
+            a.name,
+            if a.description.is_empty() {
+                String::new()
+            } else {
+                format!(" · {}", a.description)
+            }
+        );
+    }
+    for (k, v) in &s.parameters {
+        let _ = writeln!(o, "parameter   {k} = {v}");
+    }
+    o
+}

@@ -1,0 +1,91 @@
+//! Column buffers of the per-person tables, built directly as vectors that become Arrow
+//! arrays without a row-by-row detour.
+
+use polars::prelude::*;
+
+/// A set of equally long column vectors that becomes one DataFrame.
+pub trait ColumnTable: Default + Send {
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    fn append(&mut self, other: &mut Self);
+    fn into_frame(self) -> PolarsResult<DataFrame>;
+    fn schema() -> PolarsResult<Schema> {
+        Ok(Self::default().into_frame()?.schema().as_ref().clone())
+    }
+}
+
+macro_rules! column_table {
+    ($(#[$doc:meta])* $name:ident { $( $field:ident : $ty:ty ),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Default, Debug, Clone, PartialEq)]
+        pub struct $name { $( pub $field: Vec<$ty>, )* }
+
+        impl ColumnTable for $name {
+            fn len(&self) -> usize { self.person_id.len() }
+            fn append(&mut self, other: &mut Self) { $( self.$field.append(&mut other.$field); )* }
+            fn into_frame(self) -> PolarsResult<DataFrame> {
+                let height = self.len();
+                DataFrame::new(height, vec![ $( Column::new(stringify!($field).into(), self.$field), )* ])
+            }
+        }
+    };
+}
+
+column_table! {
+    /// `outcomes/`: one row per person per arm and draw.
+    OutcomeColumns {
+        person_id: u64,
+        cohort: i32,
+        female: bool,
+        start_age: f64,
+        years_lived: f64,
+        died: bool,
+        age_at_death: Option<f64>,
+        years_ewgsop2: f64,
+        years_ewgsop2_probable: f64,
+        years_fnih: f64,
+        years_awgs: f64,
+        onset_age_ewgsop2: Option<f64>,
+        onset_age_fnih: Option<f64>,
+        onset_age_awgs: Option<f64>,
+        admissions: i32,
+        bed_days: i32,
+        conditions_start: i32,
+        conditions_end: i32,
+        alm_start: f64,
+        alm_end: f64,
+        grip_start: f64,
+        grip_end: f64,
+    }
+}
+
+column_table! {
+    /// `trajectories/`: one row per person per record while alive.
+    TrajectoryColumns {
+        person_id: u64,
+        record: i32,
+        time_years: f32,
+        age: f32,
+        female: bool,
+        height: f32,
+        weight: f32,
+        bmi: f32,
+        alm: f32,
+        alm_index: f32,
+        quality: f32,
+        grip: f32,
+        gait: f32,
+        protein: f32,
+        training_sessions: f32,
+        testosterone: Option<f32>,
+        menopausal: bool,
+        conditions: i32,
+        in_hospital: bool,
+        admissions: i32,
+        ewgsop2: i32,
+        fnih: bool,
+        awgs: i32,
+    }
+}

@@ -1,0 +1,199 @@
+//! The command line: exit codes, error messages with line and key path, and the rule
+//! that bad input never creates or changes anything under the output directory.
+
+mod common;
+use common::*;
+
+#[test]
+fn check_prints_the_resolved_scenario() {
+    let t = tempfile::tempdir().unwrap();
+    let s = write(t.path(), "s.toml", SMALL);
+    let o = sarcosim(&["check", s.to_str().unwrap()]);
+    assert!(o.status.success());
+    let text = stdout(&o);
+    assert!(text.contains("horizon     6y = 72 steps of 1m"), "{text}");
+    assert!(
+        text.contains("person-steps 43200"),
+        "300 × 2 arms × 72 steps: {text}"
+    );
+}
+
+#[test]
+fn every_problem_is_reported_with_file_line_and_key_and_exit_2() {
+    let t = tempfile::tempdir().unwrap();
+    let bad = SMALL
+        .replace("population = 300", "population = 0")
+        .replace("female = 0.5", "female = 1.5\ncolour = \"blue\"")
+        .replace("horizon = \"6y\"", "horizon = \"6h\"")
+        .replace("name = \"same\"", "name = \"baseline\"");
+    let s = write(t.path(), "bad.toml", &bad);
+    let out = t.path().join("never");
+    let o = sarcosim(&["run", s.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    for needle in [
+        "bad.toml:4:1: population: must be ≥ 1, not 0",
+        "horizon: `6h` is not a duration",
+        "cohort[0].female: 1.5 is not a probability in [0, 1]",
+        "cohort[0].colour: unknown key",
+        "arm[1].name: arm `baseline` is defined twice",
+    ] {
+        assert!(e.contains(needle), "missing `{needle}` in:\n{e}");
+    }
+    assert!(!out.exists(), "bad input creates nothing");
+    assert_eq!(
+        sarcosim(&["check", s.to_str().unwrap()]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn a_type_error_names_its_line() {
+    let t = tempfile::tempdir().unwrap();
+    let s = write(
+        t.path(),
+        "t.toml",
+        &SMALL.replace("population = 300", "population = \"many\""),
+    );
+    let o = sarcosim(&["check", s.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("t.toml:4:14: population: invalid type"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn unknown_parameters_get_a_suggestion() {
+    let t = tempfile::tempdir().unwrap();
+    let s = write(t.path(), "p.toml", &format!("{SMALL}\n[parameters]\n\"mortality.sarcopenia_h\" = 1.5\n\"hospital.bed_rest_mps_drop\" = 2\n"));
+    let o = sarcosim(&["check", s.to_str().unwrap()]);
+    let e = stderr(&o);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(e.contains("did you mean `mortality.sarcopenia_hr`?"), "{e}");
+    assert!(e.contains("2 is not a probability in [0, 1]"), "{e}");
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    let t = tempfile::tempdir().unwrap();
+    let s = write(t.path(), "s.toml", SMALL);
+    let out = t.path().join("o");
+    let o = sarcosim(&[
+        "run",
+        s.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--shard",
+        "2/2",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("shard 2/2 does not exist"));
+    assert!(!out.exists());
+    assert_eq!(sarcosim(&["run", "--bogus"]).status.code(), Some(2));
+    let missing = sarcosim(&["run", "/nonexistent.toml", "--out", out.to_str().unwrap()]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("cannot read the file"));
+}
+
+#[test]
+fn a_directory_of_another_run_is_refused_without_force() {
+    let t = tempfile::tempdir().unwrap();
+    let s = write(t.path(), "s.toml", SMALL);
+    let out = t.path().join("o");
+    run_ok(&s, &out, &[]);
+    let before = std::fs::read(out.join("manifest.json")).unwrap();
+    let o = sarcosim(&[
+        "run",
+        s.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--seed",
+        "99",
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("different run: seed 11 (here: 99)"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read(out.join("manifest.json")).unwrap(),
+        before,
+        "nothing changed"
+    );
+    run_ok(&s, &out, &["--seed", "99", "--force"]);
+    let m = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(m.contains("\"seed\": 99"));
+
+    let stranger = t.path().join("stranger");
+    std::fs::create_dir(&stranger).unwrap();
+    std::fs::write(stranger.join("notes.txt"), "mine").unwrap();
+    let o = sarcosim(&[
+        "run",
+        s.to_str().unwrap(),
+        "--out",
+        stranger.to_str().unwrap(),
+        "--force",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "--force never clears a directory sarcosim did not make"
+    );
+    assert!(stranger.join("notes.txt").exists());
+}
+
+#[test]
+fn outputs_follow_the_documented_layout() {
+    let t = tempfile::tempdir().unwrap();
+    let s = write(
+        t.path(),
+        "s.toml",
+        &SMALL.replace(
+            "[[arm]]\nname = \"same\"\n",
+            "[output]\ntrajectories = { sample = 10 }\n",
+        ),
+    );
+    let out = t.path().join("o");
+    run_ok(&s, &out, &[]);
+    for f in [
+        "manifest.json",
+        "summary/shard-0000-of-0001.parquet",
+        "outcomes/arm=baseline/draw=0/shard-0000-of-0001.parquet",
+        "trajectories/arm=baseline/draw=0/shard-0000-of-0001.parquet",
+    ] {
+        assert!(out.join(f).exists(), "{f}");
+    }
+    let traj = read_table(&out, "trajectories");
+    let persons = traj.column("person_id").unwrap().n_unique().unwrap();
+    assert_eq!(persons, 10, "{{ sample = 10 }} writes ten persons");
+    let m: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["shards"][0]["status"], "complete");
+    assert_eq!(m["shards"][0]["rows"]["outcomes"], 300);
+    assert!(m["scenario_resolved"]["cohorts"][0]["name"] == "60-69");
+    let leftovers: Vec<_> = walk(&out)
+        .into_iter()
+        .filter(|p| p.ends_with(".tmp"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no temporary files left: {leftovers:?}"
+    );
+}
+
+fn walk(dir: &std::path::Path) -> Vec<String> {
+    let mut v = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            v.extend(walk(&p));
+        } else {
+            v.push(p.to_string_lossy().into_owned());
+        }
+    }
+    v
+}

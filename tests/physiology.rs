@@ -1,0 +1,199 @@
+//! The natural history has the published shape (MODEL-NOTES section 3): muscle is lost
+//! faster with age and faster in men, strength faster than mass, bed rest costs about
+//! what Kortebein 2007 measured, training gains, and deaths follow the life table.
+//! The full validation suite with published intervals is `sarcosim validate`.
+
+use sarcosim::model::life_table::{FIRST_AGE, QX_MEN, QX_WOMEN};
+use sarcosim::model::{mortality, Model, Modifiers, Person, Streams};
+use sarcosim::params::Params;
+use sarcosim::population;
+use sarcosim::scenario::duration::Duration;
+use sarcosim::scenario::{Cohort, Dist};
+
+fn cohort(age: f64, female: f64) -> Cohort {
+    Cohort {
+        age: Dist::Fixed(age),
+        female,
+        conditions: [0.0; 5],
+        ..mortality::reference_cohort()
+    }
+}
+
+fn people(model: &Model, c: &Cohort, n: u64) -> Vec<(Person, Streams)> {
+    (0..n)
+        .map(|id| {
+            (
+                population::sample_person(id, 0, c, model, 7, 0),
+                Streams::new(7, 0, id),
+            )
+        })
+        .collect()
+}
+
+fn months(m: &str) -> Duration {
+    m.parse().unwrap()
+}
+
+/// Mean yearly % change of ALM and grip among those alive throughout `years` from `age`.
+fn yearly_change(model: &Model, age: f64, female: f64, years: u32) -> (f64, f64) {
+    let mut ps = people(model, &cohort(age, female), 3000);
+    let start: Vec<(f64, f64)> = ps.iter().map(|(p, _)| (p.alm(), p.grip())).collect();
+    for _ in 0..years * 12 {
+        for (p, s) in ps.iter_mut().filter(|(p, _)| p.alive) {
+            model.step(p, s, &Modifiers::NONE);
+        }
+    }
+    let alive: Vec<usize> = (0..ps.len()).filter(|i| ps[*i].0.alive).collect();
+    let mean =
+        |f: &dyn Fn(usize) -> f64| alive.iter().map(|i| f(*i)).sum::<f64>() / alive.len() as f64;
+    let alm = mean(&|i| (ps[i].0.alm() / start[i].0).ln()) / f64::from(years) * 100.0;
+    let grip = mean(&|i| (ps[i].0.grip() / start[i].1).ln()) / f64::from(years) * 100.0;
+    (alm, grip)
+}
+
+#[test]
+fn muscle_loss_around_75_looks_like_mitchell_2012() {
+    let model = Model::new(Params::central(), months("1m"));
+    let (men_alm, men_grip) = yearly_change(&model, 74.0, 0.0, 3);
+    let (women_alm, women_grip) = yearly_change(&model, 74.0, 1.0, 3);
+    // Mitchell 2012: men −0.80 to −0.98 %/yr, women −0.64 to −0.70 %/yr; shape only here.
+    assert!(
+        (-1.4..=-0.5).contains(&men_alm),
+        "men ALM {men_alm:.2} %/yr"
+    );
+    assert!(
+        (-1.1..=-0.35).contains(&women_alm),
+        "women ALM {women_alm:.2} %/yr"
+    );
+    assert!(
+        men_alm < women_alm,
+        "men lose faster: {men_alm:.2} vs {women_alm:.2}"
+    );
+    assert!(
+        men_grip < 1.5 * men_alm && women_grip < 1.5 * women_alm,
+        "strength falls faster than mass"
+    );
+    let (young_alm, _) = yearly_change(&model, 50.0, 0.0, 3);
+    assert!(
+        young_alm > 0.5 * men_alm,
+        "little loss at 50 ({young_alm:.2}) vs 75 ({men_alm:.2})"
+    );
+}
+
+#[test]
+fn ten_days_of_bed_rest_cost_about_what_kortebein_measured() {
+    let model = Model::new(Params::central(), months("1d"));
+    let c = Cohort {
+        female: 0.5,
+        ..cohort(67.0, 0.5)
+    };
+    let mut ps = people(&model, &c, 400);
+    let before: f64 = ps.iter().map(|(p, _)| p.alm()).sum::<f64>() / 400.0;
+    for day in 0..10 {
+        let m = Modifiers {
+            forced_bed_days: if day == 0 { 10 } else { 0 },
+            ..Modifiers::NONE
+        };
+        for (p, s) in ps.iter_mut() {
+            model.step(p, s, &m);
+        }
+    }
+    let after: f64 = ps.iter().map(|(p, _)| p.alm()).sum::<f64>() / 400.0;
+    // Kortebein 2007: leg lean −0.95 kg, whole-body lean −1.5 kg in 10 days at 67 ± 5.
+    let loss = before - after;
+    assert!(
+        (0.6..=1.5).contains(&loss),
+        "ALM loss {loss:.2} kg of {before:.1}"
+    );
+}
+
+#[test]
+fn twenty_weeks_of_training_gain_muscle_like_peterson_2011() {
+    let model = Model::new(Params::central(), months("1w"));
+    let c = cohort(70.0, 0.5);
+    let run = |sessions: f64| {
+        let mut ps = people(&model, &c, 500);
+        let m = Modifiers {
+            training_sessions: sessions,
+            ..Modifiers::NONE
+        };
+        let before: f64 = ps.iter().map(|(p, _)| p.alm()).sum();
+        for _ in 0..20 {
+            for (p, s) in ps.iter_mut() {
+                model.step(p, s, &m);
+            }
+        }
+        (ps.iter().map(|(p, _)| p.alm()).sum::<f64>() - before) / 500.0
+    };
+    let gain = run(3.0) - run(0.0);
+    // Peterson 2011: +1.1 kg lean body mass (0.9-1.2); ALM carries roughly half of it.
+    assert!(
+        (0.3..=1.0).contains(&gain),
+        "ALM gain vs control {gain:.2} kg"
+    );
+}
+
+#[test]
+fn the_reference_population_dies_at_the_life_table_rates() {
+    let model = Model::new(Params::central(), months("1m"));
+    let c = mortality::reference_cohort();
+    let mut ps: Vec<(Person, Streams)> = (0..12_000u64)
+        .map(|i| {
+            let id = 1_000_000 + i;
+            (
+                population::sample_person(id, 0, &c, &model, 3, 0),
+                Streams::new(3, 0, id),
+            )
+        })
+        .collect();
+    let mut deaths = [[0u32; 2]; 111];
+    let mut at_risk = [[0u32; 2]; 111];
+    for year in 0..35 {
+        let age = FIRST_AGE + year;
+        for (p, s) in ps.iter_mut().filter(|(p, _)| p.alive) {
+            at_risk[age][usize::from(p.female)] += 1;
+            for _ in 0..12 {
+                if model.step(p, s, &Modifiers::NONE).died {
+                    deaths[age][usize::from(p.female)] += 1;
+                    break;
+                }
+            }
+        }
+    }
+    for (lo, hi) in [(55, 65), (65, 75), (75, 85)] {
+        for (sex, qx) in [QX_MEN, QX_WOMEN].iter().enumerate() {
+            let d: u32 = (lo..hi).map(|a| deaths[a][sex]).sum();
+            let expected: f64 = (lo..hi)
+                .map(|a| f64::from(at_risk[a][sex]) * qx[a - FIRST_AGE])
+                .sum();
+            let ratio = f64::from(d) / expected;
+            assert!(
+                (0.85..=1.15).contains(&ratio),
+                "ages {lo}-{hi} sex {sex}: observed/expected {ratio:.3}"
+            );
+        }
+    }
+}
+
+#[test]
+fn sarcopenia_raises_admissions_and_low_muscle_raises_diabetes() {
+    let p = Params::central();
+    let model = Model::new(p.clone(), months("1m"));
+    let c = cohort(75.0, 0.0);
+    let (mut strong, _) = people(&model, &c, 1).remove(0);
+    let mut weak = strong.clone();
+    weak.alm_base *= 0.7;
+    weak.quality_base *= 0.6;
+    model.reclassify(&mut weak);
+    model.reclassify(&mut strong);
+    assert!(weak.class.sarcopenic() && !strong.class.sarcopenic());
+    let ratio = sarcosim::model::hospital::admission_rate(&weak, &p)
+        / sarcosim::model::hospital::admission_rate(&strong, &p);
+    assert!((ratio - p.admission_sarcopenia_hr).abs() < 1e-9);
+    let inc = |q: &Person| sarcosim::model::illness::incidence(q, 0, model.almi_reference[0], &p);
+    assert!(
+        inc(&weak) > 1.3 * inc(&strong),
+        "less muscle, more diabetes"
+    );
+    assert!(model.death_rate(&weak) > model.death_rate(&strong));
+}
