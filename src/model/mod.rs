@@ -6,6 +6,7 @@
 //! definitions; [`step`] is the order of operations. Interventions act only through
 //! [`Modifiers`], never as branches in the step.
 
+pub mod bounds;
 pub mod classify;
 pub mod hormones;
 pub mod hospital;

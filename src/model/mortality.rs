@@ -60,7 +60,12 @@ pub fn hazard_ratio(person: &Person, grip_reference: f64, p: &Params) -> f64 {
     } else {
         p.grip_hr_per_5kg_m
     };
-    let grip_hr = per_5kg.powf(((grip_reference - person.grip()) / 5.0).max(0.0));
+    let deficit = ((grip_reference - person.grip()) / 5.0).max(0.0);
+    let grip_hr = if deficit == 0.0 {
+        1.0 // = per_5kg⁰
+    } else {
+        per_5kg.powf(deficit)
+    };
     let muscle_hr = if person.class.sarcopenic() {
         grip_hr.max(p.sarcopenia_hr)
     } else {

@@ -6,9 +6,10 @@
 //! muscle quality → ageing → classification → death. Every step draws the same count of
 //! random numbers from each stream whatever happens, so arms stay aligned (CRN).
 
+use super::bounds::UpperBound;
 use super::classify::{classify, Measures};
 use super::mortality::{self, AgeTable, MAX_AGE};
-use super::{hormones, hospital, illness, muscle, nutrition, training, Modifiers, Person};
+use super::{hospital, illness, muscle, nutrition, training, Modifiers, Person};
 use crate::params::Params;
 use crate::rng::{self, Process, Stream};
 use crate::scenario::duration::{Duration, DAYS_PER_YEAR};
@@ -63,6 +64,70 @@ pub struct Model {
     pub almi_reference: [f64; 2],
     /// Grip of the average 65-year-old, by sex (reference for mortality and gait).
     pub grip_reference: [f64; 2],
+    /// Per-step constants, computed once with the same expressions the step would use.
+    pub k: StepConstants,
+    /// Upper bounds of hazard factors, for deciding most events without `exp`/`powf`.
+    pub bounds: HazardBounds,
+}
+
+/// Tabulated upper bounds of the factors of the event hazards (see [`super::bounds`]).
+#[derive(Clone, Debug)]
+pub struct HazardBounds {
+    /// `exp(incidence_age_slope·(age − 60))`.
+    pub illness_age: UpperBound,
+    /// `(ALMI / reference)^(−diabetes_muscle_elasticity)`.
+    pub diabetes_muscle: UpperBound,
+    /// `exp(admission_age_slope·(age − 65))`.
+    pub admission_age: UpperBound,
+    /// `grip_hr_per_5kg^deficit` by sex, deficit in 5 kg units.
+    pub grip_hr: [UpperBound; 2],
+    /// The product of the mortality hazard ratios of the conditions in a bitmask.
+    pub condition_hr: [f64; 32],
+}
+
+impl HazardBounds {
+    fn new(p: &Params) -> Self {
+        let cond = [
+            p.diabetes_hr,
+            p.ckd_hr,
+            p.copd_hr,
+            p.heart_failure_hr,
+            p.cancer_hr,
+        ];
+        Self {
+            illness_age: UpperBound::new(0.0, 130.0, 520, |a| {
+                (p.incidence_age_slope * (a - 60.0)).exp()
+            }),
+            diabetes_muscle: UpperBound::new(0.05, 4.0, 790, |r| {
+                r.powf(-p.diabetes_muscle_elasticity)
+            }),
+            admission_age: UpperBound::new(0.0, 130.0, 520, |a| {
+                (p.admission_age_slope * (a - 65.0)).exp()
+            }),
+            grip_hr: [p.grip_hr_per_5kg_m, p.grip_hr_per_5kg_f]
+                .map(|h| UpperBound::new(0.0, 20.0, 640, |d| h.powf(d))),
+            condition_hr: std::array::from_fn(|mask| {
+                cond.iter()
+                    .enumerate()
+                    .filter(|(c, _)| mask & (1 << c) != 0)
+                    .fold(1.0, |acc, (_, h)| acc * h)
+                    * (1.0 + 1e-9)
+            }),
+        }
+    }
+}
+
+/// What a whole step out of bed multiplies by, precomputed (same arithmetic as inline).
+#[derive(Clone, Copy, Debug)]
+pub struct StepConstants {
+    /// `exp(−testosterone_decline·dt)`.
+    pub testosterone: f64,
+    /// `noise_sd·√dt`.
+    pub noise: f64,
+    /// `1 − exp(−recovery_rate·dt)`: share of the recovery debt regained in a step out of bed.
+    pub recovery: f64,
+    /// `admission_condition_hr^n` for n = 0..=8 conditions.
+    pub admission_condition_hr: [f64; 9],
 }
 
 impl Model {
@@ -81,7 +146,18 @@ impl Model {
         let grip_reference =
             [0, 1].map(|s| almi_reference[s] * heights[s] * heights[s] * quality[s]);
         let step_days = step.days();
+        let dt = step.years();
+        let k = StepConstants {
+            testosterone: (-p.testosterone_decline * dt).exp(),
+            noise: p.noise_sd * dt.sqrt(),
+            recovery: 1.0 - (-p.recovery_rate * dt).exp(),
+            admission_condition_hr: std::array::from_fn(|n| {
+                p.admission_condition_hr.powi(n as i32)
+            }),
+        };
         Self {
+            k,
+            bounds: HazardBounds::new(p),
             dt: step.years(),
             step_days,
             bed_days_per_step: step_days.round().max(1.0) as u32,
@@ -136,6 +212,85 @@ impl Model {
         self.hazard[s][age] * mortality::hazard_ratio(person, self.grip_reference[s], &self.params)
     }
 
+    /// The yearly admission hazard: [`hospital::admission_rate`] with the power of the
+    /// condition hazard ratio taken from a table.
+    #[inline]
+    pub fn admission_rate(&self, person: &Person) -> f64 {
+        let p = &self.params;
+        let n = person.n_conditions() as usize;
+        let hr = if n < self.k.admission_condition_hr.len() {
+            self.k.admission_condition_hr[n]
+        } else {
+            p.admission_condition_hr.powi(n as i32)
+        };
+        let mut rate =
+            p.admission_rate_65 * (p.admission_age_slope * (person.age - 65.0)).exp() * hr;
+        if person.class.sarcopenic() {
+            rate *= p.admission_sarcopenia_hr;
+        }
+        rate
+    }
+
+    /// The exact decisions, out of line so that the compiler does not compute them
+    /// speculatively (they are needed only for uniforms near the threshold).
+    #[cold]
+    #[inline(never)]
+    fn admitted_exactly(&self, person: &Person, u: f64) -> bool {
+        rng::occurs(u, self.admission_rate(person) * self.dt)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn dies_exactly(&self, person: &Person, u: f64) -> bool {
+        rng::occurs(u, self.death_rate(person) * self.dt)
+    }
+
+    /// An upper bound of [`Model::admission_rate`] without `exp`.
+    #[inline]
+    fn admission_rate_upper(&self, person: &Person) -> f64 {
+        let p = &self.params;
+        let Some(hr) = self
+            .k
+            .admission_condition_hr
+            .get(person.n_conditions() as usize)
+        else {
+            return f64::INFINITY;
+        };
+        let sarcopenia = if person.class.sarcopenic() {
+            p.admission_sarcopenia_hr
+        } else {
+            1.0
+        };
+        p.admission_rate_65
+            * self.bounds.admission_age.upper(person.age)
+            * hr
+            * sarcopenia
+            * (1.0 + 1e-9)
+    }
+
+    /// An upper bound of [`Model::death_rate`] without `powf`.
+    #[inline]
+    fn death_rate_upper(&self, person: &Person) -> f64 {
+        let p = &self.params;
+        let s = usize::from(person.female);
+        let age = (person.age.max(0.0) as usize).min(MAX_AGE);
+        let deficit = ((self.grip_reference[s] - person.grip()) / 5.0).max(0.0);
+        let grip_hr = if deficit == 0.0 {
+            1.0
+        } else {
+            self.bounds.grip_hr[s].upper(deficit)
+        };
+        let muscle_hr = if person.class.sarcopenic() {
+            grip_hr.max(p.sarcopenia_hr)
+        } else {
+            grip_hr
+        };
+        self.hazard[s][age]
+            * muscle_hr
+            * self.bounds.condition_hr[usize::from(person.conditions & 0b1_1111)]
+            * (1.0 + 1e-9)
+    }
+
     /// Advances a living person by one step.
     pub fn step(&self, person: &mut Person, s: &mut Streams, m: &Modifiers) -> StepEvents {
         let p = &self.params;
@@ -144,7 +299,15 @@ impl Model {
         let mut ev = StepEvents::default();
 
         let u: [f64; 5] = std::array::from_fn(|_| s.illness.random());
-        ev.new_conditions = illness::onset(person, &u, dt, self.almi_reference[sex], p);
+        ev.new_conditions = illness::onset(
+            person,
+            &u,
+            dt,
+            self.almi_reference[sex],
+            p,
+            &self.bounds.illness_age,
+            &self.bounds.diabetes_muscle,
+        );
         person.conditions |= ev.new_conditions;
 
         let u_admit: f64 = s.hospital.random();
@@ -155,7 +318,8 @@ impl Model {
             }
             person.bed_days_left += m.forced_bed_days;
         } else if !person.in_bed()
-            && u_admit < 1.0 - (-hospital::admission_rate(person, p) * dt).exp()
+            && !rng::surely_not(u_admit, self.admission_rate_upper(person) * dt)
+            && self.admitted_exactly(person, u_admit)
         {
             person.bed_days_left = hospital::stay_days(z_stay, p);
             person.stay_is_illness = true;
@@ -173,18 +337,24 @@ impl Model {
         }
         person.protein = nutrition::drift(person.protein, person.age, dt, p);
         if !person.female {
-            person.testosterone = hormones::decline(person.testosterone, dt, p);
+            // = hormones::decline(person.testosterone, dt, p), with the factor precomputed.
+            person.testosterone *= self.k.testosterone;
         }
 
         let rates = muscle::rates(person, m, p);
         let bed_loss = f64::from(bed_days)
             * hospital::loss_per_day(person.stay_is_illness, m.hospital_loss_scale, p);
-        let regained = hospital::recovery(person.recovery_debt, dt_free, p);
+        let regained = if person.recovery_debt == 0.0 {
+            0.0 // = hospital::recovery(0, …)
+        } else if dt_free == dt {
+            person.recovery_debt * self.k.recovery
+        } else {
+            hospital::recovery(person.recovery_debt, dt_free, p)
+        };
         person.recovery_debt += bed_loss * p.recovery_fraction - regained;
         let z: f64 = s.muscle.sample(StandardNormal);
         let alm_before = person.alm();
-        person.alm_base *=
-            (rates.net() * dt_free - bed_loss + regained + p.noise_sd * dt.sqrt() * z).exp();
+        person.alm_base *= (rates.net() * dt_free - bed_loss + regained + self.k.noise * z).exp();
 
         let intake = nutrition::effective_intake(person.protein, m);
         let stimulus = training::dose(person.sessions + m.training_sessions, p)
@@ -218,7 +388,9 @@ impl Model {
         self.reclassify(person);
 
         let u_death: f64 = s.mortality.random();
-        if u_death < 1.0 - (-self.death_rate(person) * dt).exp() {
+        if !rng::surely_not(u_death, self.death_rate_upper(person) * dt)
+            && self.dies_exactly(person, u_death)
+        {
             person.alive = false;
             ev.died = true;
         }

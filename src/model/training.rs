@@ -3,6 +3,7 @@
 //! slower with age); after stopping the gains decay (detraining).
 
 use crate::params::Params;
+use crate::rng;
 
 /// Training stimulus of `sessions` per week relative to the reference dose (saturating).
 #[inline]
@@ -38,22 +39,26 @@ pub fn adapt(
         // da/dt = g·s·(1 − a/ceiling), solved exactly over the step.
         let k = gain_rate * stimulus / ceiling;
         a = ceiling - (ceiling - a) * (-k * dt_train).exp();
-    } else {
+    } else if a != 0.0 {
         a *= (-decay_rate * dt_train).exp();
     }
-    a * (-decay_rate * dt_rest).exp()
+    if dt_rest == 0.0 || a == 0.0 {
+        a // × exp(−0) = 1, or 0 × anything
+    } else {
+        a * (-decay_rate * dt_rest).exp()
+    }
 }
 
 /// Habitual training after this step: one uniform, drawn every step.
 #[inline]
 pub fn habit(sessions: f64, u: f64, dt: f64, p: &Params) -> f64 {
     if sessions > 0.0 {
-        if u < 1.0 - (-p.habit_stop_per_yr * dt).exp() {
+        if rng::occurs(u, p.habit_stop_per_yr * dt) {
             0.0
         } else {
             sessions
         }
-    } else if u < 1.0 - (-p.habit_start_per_yr * dt).exp() {
+    } else if rng::occurs(u, p.habit_start_per_yr * dt) {
         p.habit_sessions
     } else {
         0.0
