@@ -43,6 +43,10 @@ pub enum Command {
         /// Replace results of a different run in the directory.
         #[arg(long)]
         force: bool,
+        /// Skip the shard if its outputs are already complete and valid (manifest and
+        /// files agree); redo it if a crashed run left it half-written.
+        #[arg(long)]
+        resume: bool,
         /// No progress bar or closing summary.
         #[arg(long, short)]
         quiet: bool,

@@ -35,6 +35,7 @@ fn execute(command: Command) -> anyhow::Result<()> {
             shard,
             shard_count,
             force,
+            resume,
             quiet,
         } => {
             let mut s = Scenario::from_file(&scenario).map_err(Error::from)?;
@@ -60,8 +61,25 @@ fn execute(command: Command) -> anyhow::Result<()> {
                 threads,
                 force,
                 progress,
+                resume,
             };
             let summary = run(&s, &opts)?;
+            if summary.stale_files_removed > 0 && !quiet {
+                eprintln!(
+                    "removed {} temporary file(s) left by a crashed run of {shard}",
+                    summary.stale_files_removed
+                );
+            }
+            if summary.skipped {
+                if !quiet {
+                    eprintln!(
+                        "{}: {shard} is already complete and valid in {}; skipped (--resume)",
+                        s.name,
+                        out.display()
+                    );
+                }
+                return Ok(());
+            }
             if !quiet {
                 let rows: Vec<String> = summary
                     .rows

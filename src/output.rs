@@ -251,6 +251,10 @@ pub struct ShardRecord {
     pub finished: Option<String>,
     pub wall_seconds: Option<f64>,
     pub rows: BTreeMap<String, u64>,
+    /// The identity of the run that wrote this shard (checked by `report` against the
+    /// manifest's, so shards of different runs are never added up).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<RunIdentity>,
 }
 
 /// `manifest.json`: the run's identity, its resolved scenario, and every shard.
@@ -340,7 +344,7 @@ pub fn check_directory(layout: &Layout, identity: &RunIdentity, force: bool) -> 
 pub fn update_manifest(
     layout: &Layout,
     fresh: impl FnOnce() -> Manifest,
-    change: impl FnOnce(&mut Manifest),
+    change: impl FnOnce(&mut Manifest) -> Result<()>,
 ) -> Result<()> {
     fs::create_dir_all(&layout.dir).map_err(|e| Error::io(&layout.dir, e))?;
     let lock_path = layout.dir.join(".manifest.lock");
@@ -357,7 +361,10 @@ pub fn update_manifest(
     } else {
         fresh()
     };
-    change(&mut manifest);
+    if let Err(e) = change(&mut manifest) {
+        let _ = lock.unlock();
+        return Err(e);
+    }
     let json = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Json {
         path: path.clone(),
         source: e,
@@ -365,6 +372,100 @@ pub fn update_manifest(
     let result = write_atomic(&path, &json);
     let _ = lock.unlock();
     result
+}
+
+/// Every file a complete shard has: its summary and, per arm and draw, its outcomes and
+/// (when written) trajectories. Table name and path.
+pub fn shard_files(
+    layout: &Layout,
+    shard: Shard,
+    arms: &[String],
+    draws: u32,
+    trajectories: bool,
+) -> Vec<(&'static str, PathBuf)> {
+    let mut files = vec![("summary", layout.summary(shard))];
+    for draw in 0..=draws {
+        for arm in arms {
+            files.push(("outcomes", layout.partition("outcomes", arm, draw, shard)));
+            if trajectories {
+                files.push((
+                    "trajectories",
+                    layout.partition("trajectories", arm, draw, shard),
+                ));
+            }
+        }
+    }
+    files
+}
+
+/// Why a shard's files do not match its manifest record (missing, unreadable, or with
+/// other row counts than recorded), or `None` when they are complete and valid.
+pub fn shard_files_invalid(
+    files: &[(&'static str, PathBuf)],
+    recorded: &BTreeMap<String, u64>,
+) -> Option<String> {
+    let mut rows: BTreeMap<String, u64> = BTreeMap::new();
+    for (table, path) in files {
+        let n = fs::File::open(path)
+            .map_err(|e| e.to_string())
+            .and_then(|f| {
+                <polars::prelude::ParquetReader<_> as polars::prelude::SerReader<_>>::new(f)
+                    .num_rows()
+                    .map_err(|e| e.to_string())
+            });
+        match n {
+            Ok(n) => *rows.entry((*table).to_string()).or_default() += n as u64,
+            Err(e) => return Some(format!("{} is not readable Parquet ({e})", path.display())),
+        }
+    }
+    for (table, n) in &rows {
+        // The summary's recorded count is its own row count; the other tables sum files.
+        let want = recorded.get(table).copied().unwrap_or(0);
+        if *n != want {
+            return Some(format!(
+                "its {table} files hold {n} rows, the manifest records {want}"
+            ));
+        }
+    }
+    None
+}
+
+/// Removes the temporary files a dead writer of this shard left under `dir`: hidden
+/// `.NAME.PID.tmp` files whose NAME is one of this shard's files and whose process is
+/// gone. Returns how many were removed; refuses when a live process is writing them.
+pub fn remove_stale_temp_files(dir: &Path, shard: Shard) -> Result<usize> {
+    let marker = format!(".{}.", shard.file_name());
+    let mut removed = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let name = e.file_name().to_string_lossy().into_owned();
+            let Some(pid) = name
+                .strip_prefix(&marker[..])
+                .and_then(|rest| rest.strip_suffix(".tmp"))
+                .and_then(|pid| pid.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            if pid != std::process::id() && Path::new(&format!("/proc/{pid}")).exists() {
+                return Err(Error::BadInput(format!(
+                    "{} is being written by process {pid} on this machine: another run of {shard} seems to be going on (stop it, or wait for it to finish)",
+                    path.display()
+                )));
+            }
+            fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 /// Seconds since the Unix epoch as an ISO 8601 UTC time.

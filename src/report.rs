@@ -52,6 +52,25 @@ pub fn load(dir: &Path) -> Result<Results> {
             missing.join(", ")
         )));
     }
+    let foreign: Vec<String> = manifest
+        .shards
+        .iter()
+        .filter_map(|s| {
+            let run = s.run.as_ref()?;
+            let d = manifest.identity.differences(run);
+            (!d.is_empty()).then(|| format!("shard {}: {}", s.index, d.join("; ")))
+        })
+        .collect();
+    if !foreign.is_empty() {
+        return Err(Error::Results(format!(
+            "{} mixes shards of different runs (manifest: scenario {}, seed {}, engine {}); differing: {}\n      hint: rerun those shards into this directory, or keep each run in its own directory",
+            dir.display(),
+            manifest.identity.scenario,
+            manifest.identity.seed,
+            manifest.identity.engine_version,
+            foreign.join(" | ")
+        )));
+    }
     let summary_dir = dir.join("summary");
     let expected: Vec<String> = (0..n)
         .map(|k| Shard { index: k, count: n }.file_name())

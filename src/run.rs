@@ -22,6 +22,9 @@ pub struct RunOptions {
     pub threads: usize,
     pub force: bool,
     pub progress: bool,
+    /// Skip the shard if its outputs are already complete and valid; clear what a crashed
+    /// run of it left behind.
+    pub resume: bool,
 }
 
 /// What a finished run reports back.
@@ -31,6 +34,45 @@ pub struct RunSummary {
     pub rows: RowCounts,
     pub wall_seconds: f64,
     pub threads: usize,
+    /// With `resume`: the shard was complete and valid, nothing was simulated.
+    pub skipped: bool,
+    /// With `resume`: temporary files of a crashed run removed.
+    pub stale_files_removed: usize,
+}
+
+/// With `--resume`: the shard's manifest record if the shard is complete and its files are
+/// all there, readable, with the recorded row counts.
+fn complete_and_valid(
+    layout: &Layout,
+    scenario: &Scenario,
+    identity: &RunIdentity,
+    shard: Shard,
+) -> Result<Option<ShardRecord>> {
+    if !layout.manifest().exists() {
+        return Ok(None);
+    }
+    let manifest = Manifest::read(&layout.manifest())?;
+    let Some(record) = manifest
+        .shards
+        .into_iter()
+        .find(|r| r.index == shard.index && r.status == ShardStatus::Complete)
+    else {
+        return Ok(None);
+    };
+    if record.run.as_ref().is_some_and(|r| r != identity) {
+        return Ok(None);
+    }
+    let arms: Vec<String> = scenario.arms.iter().map(|a| a.name.clone()).collect();
+    let files = output::shard_files(
+        layout,
+        shard,
+        &arms,
+        scenario.draws,
+        scenario.trajectory_persons() > 0,
+    );
+    Ok(output::shard_files_invalid(&files, &record.rows)
+        .is_none()
+        .then_some(record))
 }
 
 fn host() -> String {
@@ -48,6 +90,20 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary> {
     let layout = Layout::new(&opts.out);
     let identity = RunIdentity::of(scenario, opts.shard.count);
     output::check_directory(&layout, &identity, opts.force)?;
+    let mut stale_files_removed = 0;
+    if opts.resume {
+        stale_files_removed = output::remove_stale_temp_files(&layout.dir, opts.shard)?;
+        if let Some(done) = complete_and_valid(&layout, scenario, &identity, opts.shard)? {
+            return Ok(RunSummary {
+                persons: done.end_person - done.first_person,
+                rows: done.rows,
+                wall_seconds: 0.0,
+                threads: 0,
+                skipped: true,
+                stale_files_removed,
+            });
+        }
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
         .build()
@@ -81,12 +137,23 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary> {
         finished: finished.map(iso_time),
         wall_seconds: finished.map(|_| clock.elapsed().as_secs_f64()),
         rows,
+        run: Some(identity.clone()),
     };
     let upsert = |r: ShardRecord| {
         output::update_manifest(&layout, fresh, |m| {
+            // Checked again under the lock: another run may have started meanwhile.
+            let d = identity.differences(&m.identity);
+            if !d.is_empty() {
+                return Err(Error::BadInput(format!(
+                    "refusing to write to {}: it holds results of a different run: {}",
+                    layout.dir.display(),
+                    d.join("; ")
+                )));
+            }
             m.shards.retain(|s| s.index != r.index);
             m.shards.push(r);
             m.shards.sort_by_key(|s| s.index);
+            Ok(())
         })
     };
     upsert(record(ShardStatus::Running, None, RowCounts::new()))?;
@@ -130,5 +197,7 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary> {
         rows,
         wall_seconds: clock.elapsed().as_secs_f64(),
         threads,
+        skipped: false,
+        stale_files_removed,
     })
 }
