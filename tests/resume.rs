@@ -18,7 +18,7 @@ fn save_manifest(dir: &Path, m: &Value) {
     .unwrap();
 }
 
-fn shard_record<'a>(m: &'a mut Value, index: u64) -> &'a mut Value {
+fn shard_record(m: &mut Value, index: u64) -> &mut Value {
     m["shards"]
         .as_array_mut()
         .unwrap()
