@@ -97,6 +97,12 @@ fn execute(command: Command) -> anyhow::Result<()> {
                     rows.join(", "),
                     out.display()
                 );
+                eprintln!(
+                    "{:.0} person-years, {:.0} person-years/s (calibration {:.2} s)",
+                    summary.person_years,
+                    summary.person_years / summary.wall_seconds.max(1e-9),
+                    summary.calibration_seconds
+                );
             }
             Ok(())
         }

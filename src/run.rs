@@ -34,6 +34,10 @@ pub struct RunSummary {
     pub rows: RowCounts,
     pub wall_seconds: f64,
     pub threads: usize,
+    /// Person-years simulated (every arm and draw): the summary's person-steps × step.
+    pub person_years: f64,
+    /// Seconds spent before the first person (building the models: mortality calibration).
+    pub calibration_seconds: f64,
     /// With `resume`: the shard was complete and valid, nothing was simulated.
     pub skipped: bool,
     /// With `resume`: temporary files of a crashed run removed.
@@ -99,6 +103,8 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary> {
                 rows: done.rows,
                 wall_seconds: 0.0,
                 threads: 0,
+                person_years: 0.0,
+                calibration_seconds: 0.0,
                 skipped: true,
                 stale_files_removed,
             });
@@ -172,8 +178,12 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary> {
     } else {
         ProgressBar::hidden()
     };
+    let mut calibration_seconds = 0.0;
+    let mut person_steps = 0;
     let rows = pool.install(|| -> Result<RowCounts> {
+        let calibrating = Instant::now();
         let plan = Plan::new(scenario, persons.clone());
+        calibration_seconds = calibrating.elapsed().as_secs_f64();
         progress.set_message(scenario.name.clone());
         let mut sink = ParquetSink::create(
             layout.clone(),
@@ -184,7 +194,9 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary> {
             scenario.step_years(),
             scenario.trajectory_persons() > 0,
         )?;
-        engine::execute(&plan, &mut sink as &mut dyn Sink, &progress)
+        let rows = engine::execute(&plan, &mut sink as &mut dyn Sink, &progress)?;
+        person_steps = sink.person_steps();
+        Ok(rows)
     })?;
     progress.finish_and_clear();
     upsert(record(
@@ -197,6 +209,8 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary> {
         rows,
         wall_seconds: clock.elapsed().as_secs_f64(),
         threads,
+        person_years: person_steps as f64 * scenario.step_years(),
+        calibration_seconds,
         skipped: false,
         stale_files_removed,
     })

@@ -120,6 +120,13 @@ impl ParquetSink {
     }
 }
 
+impl ParquetSink {
+    /// Steps lived so far by every person, arm and draw (for throughput figures).
+    pub fn person_steps(&self) -> i64 {
+        self.summary.person_steps()
+    }
+}
+
 impl Sink for ParquetSink {
     fn accept(&mut self, mut chunk: ChunkResult) -> Result<()> {
         for (w, cols) in self.outcomes.iter_mut().zip(chunk.outcomes.iter_mut()) {

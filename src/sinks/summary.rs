@@ -97,6 +97,11 @@ impl SummaryGrid {
         &mut self.cells[i]
     }
 
+    /// Steps lived by every person of the grid (all arms and draws).
+    pub fn person_steps(&self) -> i64 {
+        self.cells.iter().map(|c| c[PERSON_STEPS]).sum()
+    }
+
     pub fn add(&mut self, other: &SummaryGrid) {
         for (a, b) in self.cells.iter_mut().zip(&other.cells) {
             for (x, y) in a.iter_mut().zip(b) {
