@@ -233,6 +233,8 @@ struct Life {
     /// Steps lived with EWGSOP2 confirmed, EWGSOP2 probable, FNIH, AWGS.
     sarcopenic_steps: [u64; 4],
     onset: [Option<f64>; 3],
+    /// Bit i set while `onset[i]` is still unknown.
+    onset_pending: u8,
     admissions: u32,
     bed_days: u32,
 }
@@ -243,6 +245,7 @@ impl Life {
             steps: 0,
             sarcopenic_steps: [0; 4],
             onset: [None; 3],
+            onset_pending: 0b111,
             admissions: 0,
             bed_days: 0,
         };
@@ -261,19 +264,31 @@ impl Life {
 
     fn note_onsets(&mut self, p: &Person) {
         let f = Self::flags(p);
-        for (onset, flag) in self.onset.iter_mut().zip([f[0], f[2], f[3]]) {
-            if flag && onset.is_none() {
+        self.note_onsets_of(p, f);
+    }
+
+    #[inline]
+    fn note_onsets_of(&mut self, p: &Person, f: [bool; 4]) {
+        let hits =
+            (u8::from(f[0]) | u8::from(f[2]) << 1 | u8::from(f[3]) << 2) & self.onset_pending;
+        if hits == 0 {
+            return;
+        }
+        for (i, onset) in self.onset.iter_mut().enumerate() {
+            if hits & (1 << i) != 0 {
                 *onset = Some(p.age);
             }
         }
+        self.onset_pending &= !hits;
     }
 
     fn record_step(&mut self, p: &Person, admitted: bool, bed_days: u32) {
         self.steps += 1;
-        for (n, flag) in self.sarcopenic_steps.iter_mut().zip(Self::flags(p)) {
+        let f = Self::flags(p);
+        for (n, flag) in self.sarcopenic_steps.iter_mut().zip(f) {
             *n += u64::from(flag);
         }
-        self.note_onsets(p);
+        self.note_onsets_of(p, f);
         self.admissions += u32::from(admitted);
         self.bed_days += bed_days;
     }

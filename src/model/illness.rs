@@ -30,41 +30,86 @@ pub fn incidence(person: &Person, c: usize, almi_reference: f64, p: &Params) -> 
 }
 
 /// New conditions this step: one uniform per condition, drawn whether or not it is needed.
-/// Same decisions as comparing each uniform with `1 − exp(−incidence·dt)`; `age_bound`
-/// and `muscle_bound` bound the age factor and the diabetes muscle factor so that the
-/// exact hazard is computed only for uniforms near it.
+/// Same decisions as comparing each uniform with `1 − exp(−incidence·dt)`; `bounds`
+/// bounds every condition's `incidence·dt` by age, and the diabetes muscle factor, so that
+/// the exact hazard is computed only for uniforms near it.
 pub fn onset(
     person: &Person,
     uniforms: &[f64; 5],
     dt: f64,
     almi_reference: f64,
     p: &Params,
-    age_bound: &UpperBound,
-    muscle_bound: &UpperBound,
+    bounds: &OnsetBounds,
 ) -> u8 {
     let absent = !person.conditions & 0b1_1111;
     if absent == 0 {
         return 0;
     }
-    let base = base_incidence(p);
-    let age_upper = age_bound.upper(person.age) * dt;
+    let row = bounds.row(person.age);
+    let mut candidates = 0u8;
+    for c in 1..5 {
+        candidates |= u8::from(!rng::surely_not(uniforms[c], row[c])) << c;
+    }
+    candidates &= absent;
+    // Diabetes: its bound needs the muscle factor too.
+    if absent & 1 != 0 {
+        let muscle = bounds
+            .diabetes_muscle
+            .upper(person.alm_index() / almi_reference);
+        candidates |= u8::from(!rng::surely_not(uniforms[0], row[0] * muscle));
+    }
     let mut new = 0u8;
-    for (c, u) in uniforms.iter().enumerate() {
-        if absent & (1 << c) == 0 {
-            continue;
-        }
-        let mut upper = base[c] * age_upper;
-        if c == 0 {
-            upper *= muscle_bound.upper(person.alm_index() / almi_reference);
-        }
-        if rng::surely_not(*u, upper) {
-            continue;
-        }
-        if onset_exactly(person, c, *u, dt, almi_reference, p) {
+    while candidates != 0 {
+        let c = candidates.trailing_zeros() as usize;
+        candidates &= candidates - 1;
+        if onset_exactly(person, c, uniforms[c], dt, almi_reference, p) {
             new |= 1 << c;
         }
     }
     new
+}
+
+/// Upper bounds of each condition's `incidence·dt` (without the diabetes muscle factor) by
+/// quarter year of age, and of the diabetes muscle factor.
+#[derive(Clone, Debug)]
+pub struct OnsetBounds {
+    rows: Vec<[f64; 5]>,
+    pub diabetes_muscle: UpperBound,
+}
+
+impl OnsetBounds {
+    const CELLS_PER_YEAR: f64 = 4.0;
+
+    pub fn new(p: &Params, dt: f64) -> Self {
+        let cells = (130.0 * Self::CELLS_PER_YEAR) as usize;
+        let age = UpperBound::new(0.0, 130.0, cells, |a| {
+            (p.incidence_age_slope * (a - 60.0)).exp()
+        });
+        let base = base_incidence(p);
+        let rows = (0..cells)
+            .map(|j| {
+                let factor = age.upper((j as f64 + 0.5) / Self::CELLS_PER_YEAR);
+                base.map(|b| b * factor * dt * (1.0 + 1e-9))
+            })
+            .collect();
+        Self {
+            rows,
+            diabetes_muscle: UpperBound::new(0.05, 4.0, 790, |r| {
+                r.powf(-p.diabetes_muscle_elasticity)
+            }),
+        }
+    }
+
+    /// The bounds at this age (infinite outside the table: always the exact path).
+    #[inline(always)]
+    fn row(&self, age: f64) -> [f64; 5] {
+        let t = age * Self::CELLS_PER_YEAR;
+        if t >= 0.0 && t < self.rows.len() as f64 {
+            self.rows[t as usize]
+        } else {
+            [f64::INFINITY; 5]
+        }
+    }
 }
 
 /// The exact decision, out of line so that the compiler does not compute it speculatively.
@@ -91,11 +136,14 @@ pub fn breakdown_term(conditions: u8, p: &Params) -> f64 {
         p.loss_heart_failure,
         p.loss_cancer,
     ];
-    loss.iter()
-        .enumerate()
-        .filter(|(c, _)| conditions & (1 << c) != 0)
-        .map(|(_, l)| l)
-        .sum()
+    // As `Iterator::sum` over the present conditions (which starts from −0).
+    let mut sum = -0.0;
+    for (c, l) in loss.iter().enumerate() {
+        if conditions & (1 << c) != 0 {
+            sum += l;
+        }
+    }
+    sum
 }
 
 #[cfg(test)]
@@ -133,15 +181,7 @@ mod tests {
                 });
                 let b = &model.bounds;
                 assert_eq!(
-                    onset(
-                        &person,
-                        &u,
-                        model.dt,
-                        model.almi_reference[0],
-                        &p,
-                        &b.illness_age,
-                        &b.diabetes_muscle
-                    ),
+                    onset(&person, &u, model.dt, model.almi_reference[0], &p, &b.onset),
                     slow
                 );
                 model.step(&mut person, &mut s, &Modifiers::NONE);
@@ -149,6 +189,30 @@ mod tests {
                     break;
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod sum_tests {
+    #[test]
+    fn breakdown_sums_like_the_iterator() {
+        let p = crate::params::Params::central();
+        let loss = [
+            p.loss_diabetes,
+            p.loss_ckd,
+            p.loss_copd,
+            p.loss_heart_failure,
+            p.loss_cancer,
+        ];
+        for mask in 0..32u8 {
+            let it: f64 = loss
+                .iter()
+                .enumerate()
+                .filter(|(c, _)| mask & (1 << c) != 0)
+                .map(|(_, l)| l)
+                .sum();
+            assert_eq!(super::breakdown_term(mask, &p).to_bits(), it.to_bits());
         }
     }
 }

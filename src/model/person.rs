@@ -47,6 +47,17 @@ pub struct Person {
     pub class: Classification,
 }
 
+/// Bits set in each byte.
+static ONES: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = (i as u8).count_ones() as u8;
+        i += 1;
+    }
+    t
+};
+
 impl Person {
     pub fn alm(&self) -> f64 {
         self.alm_base * (1.0 + self.train_adapt)
@@ -69,7 +80,8 @@ impl Person {
     }
 
     pub fn n_conditions(&self) -> u32 {
-        self.conditions.count_ones()
+        // A table: `count_ones` is a dozen instructions on baseline x86-64 (no POPCNT).
+        u32::from(ONES[usize::from(self.conditions)])
     }
 
     pub fn has(&self, condition: usize) -> bool {

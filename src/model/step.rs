@@ -8,6 +8,7 @@
 
 use super::bounds::UpperBound;
 use super::classify::{classify, Measures};
+use super::illness::OnsetBounds;
 use super::mortality::{self, AgeTable, MAX_AGE};
 use super::{hospital, illness, muscle, nutrition, training, Modifiers, Person};
 use crate::params::Params;
@@ -73,10 +74,8 @@ pub struct Model {
 /// Tabulated upper bounds of the factors of the event hazards (see [`super::bounds`]).
 #[derive(Clone, Debug)]
 pub struct HazardBounds {
-    /// `exp(incidence_age_slope·(age − 60))`.
-    pub illness_age: UpperBound,
-    /// `(ALMI / reference)^(−diabetes_muscle_elasticity)`.
-    pub diabetes_muscle: UpperBound,
+    /// Each condition's incidence over a step, and the diabetes muscle factor.
+    pub onset: OnsetBounds,
     /// `exp(admission_age_slope·(age − 65))`.
     pub admission_age: UpperBound,
     /// `grip_hr_per_5kg^deficit` by sex, deficit in 5 kg units.
@@ -86,7 +85,7 @@ pub struct HazardBounds {
 }
 
 impl HazardBounds {
-    fn new(p: &Params) -> Self {
+    fn new(p: &Params, dt: f64) -> Self {
         let cond = [
             p.diabetes_hr,
             p.ckd_hr,
@@ -95,12 +94,7 @@ impl HazardBounds {
             p.cancer_hr,
         ];
         Self {
-            illness_age: UpperBound::new(0.0, 130.0, 520, |a| {
-                (p.incidence_age_slope * (a - 60.0)).exp()
-            }),
-            diabetes_muscle: UpperBound::new(0.05, 4.0, 790, |r| {
-                r.powf(-p.diabetes_muscle_elasticity)
-            }),
+            onset: OnsetBounds::new(p, dt),
             admission_age: UpperBound::new(0.0, 130.0, 520, |a| {
                 (p.admission_age_slope * (a - 65.0)).exp()
             }),
@@ -126,6 +120,9 @@ pub struct StepConstants {
     pub noise: f64,
     /// `1 − exp(−recovery_rate·dt)`: share of the recovery debt regained in a step out of bed.
     pub recovery: f64,
+    /// `exp(−detraining_rate·dt)` and `exp(−quality_detraining_rate·dt)`: decay of training
+    /// gains over a step out of bed without training.
+    pub detraining: [f64; 2],
     /// `admission_condition_hr^n` for n = 0..=8 conditions.
     pub admission_condition_hr: [f64; 9],
 }
@@ -151,13 +148,17 @@ impl Model {
             testosterone: (-p.testosterone_decline * dt).exp(),
             noise: p.noise_sd * dt.sqrt(),
             recovery: 1.0 - (-p.recovery_rate * dt).exp(),
+            detraining: [
+                (-p.detraining_rate * dt).exp(),
+                (-p.quality_detraining_rate * dt).exp(),
+            ],
             admission_condition_hr: std::array::from_fn(|n| {
                 p.admission_condition_hr.powi(n as i32)
             }),
         };
         Self {
             k,
-            bounds: HazardBounds::new(p),
+            bounds: HazardBounds::new(p, dt),
             dt: step.years(),
             step_days,
             bed_days_per_step: step_days.round().max(1.0) as u32,
@@ -305,8 +306,7 @@ impl Model {
             dt,
             self.almi_reference[sex],
             p,
-            &self.bounds.illness_age,
-            &self.bounds.diabetes_muscle,
+            &self.bounds.onset,
         );
         person.conditions |= ev.new_conditions;
 
@@ -328,7 +328,11 @@ impl Model {
         let bed_days = person.bed_days_left.min(self.bed_days_per_step);
         person.bed_days_left -= bed_days;
         ev.bed_days = bed_days;
-        let dt_bed = (f64::from(bed_days) / DAYS_PER_YEAR).min(dt);
+        let dt_bed = if bed_days == 0 {
+            0.0 // = (0 / DAYS_PER_YEAR).min(dt)
+        } else {
+            (f64::from(bed_days) / DAYS_PER_YEAR).min(dt)
+        };
         let dt_free = dt - dt_bed;
 
         let u_train: f64 = s.training.random();
@@ -357,28 +361,45 @@ impl Model {
         person.alm_base *= (rates.net() * dt_free - bed_loss + regained + self.k.noise * z).exp();
 
         let intake = nutrition::effective_intake(person.protein, m);
-        let stimulus = training::dose(person.sessions + m.training_sessions, p)
-            * training::age_response(person.age, p)
-            * nutrition::training_factor(intake, person.age, p)
-            * m.training_intensity;
-        person.train_adapt = training::adapt(
-            person.train_adapt,
-            person.train_ceiling,
-            stimulus,
-            p.training_gain_rate,
-            p.detraining_rate,
-            dt_free,
-            dt_bed,
-        );
-        person.quality_adapt = training::adapt(
-            person.quality_adapt,
-            p.quality_training_ceiling,
-            stimulus,
-            p.quality_training_rate,
-            p.quality_detraining_rate,
-            dt_free,
-            dt_bed,
-        );
+        let sessions = person.sessions + m.training_sessions;
+        let stimulus = if sessions <= 0.0 {
+            0.0 // dose 0: the other factors do not matter
+        } else {
+            training::dose(sessions, p)
+                * training::age_response(person.age, p)
+                * nutrition::training_factor(intake, person.age, p)
+                * m.training_intensity
+        };
+        // Out of bed for the whole step and not training: the gains decay by a constant
+        // factor (what training::adapt computes, without its exp).
+        let training = stimulus > 0.0;
+        let whole_step_untrained = dt_bed == 0.0 && dt_free == dt && dt > 0.0 && !training;
+        person.train_adapt = if whole_step_untrained {
+            person.train_adapt * self.k.detraining[0]
+        } else {
+            training::adapt(
+                person.train_adapt,
+                person.train_ceiling,
+                stimulus,
+                p.training_gain_rate,
+                p.detraining_rate,
+                dt_free,
+                dt_bed,
+            )
+        };
+        person.quality_adapt = if whole_step_untrained {
+            person.quality_adapt * self.k.detraining[1]
+        } else {
+            training::adapt(
+                person.quality_adapt,
+                p.quality_training_ceiling,
+                stimulus,
+                p.quality_training_rate,
+                p.quality_detraining_rate,
+                dt_free,
+                dt_bed,
+            )
+        };
         person.weight += person.alm() - alm_before;
         person.quality_base *= (-muscle::quality_loss(person.age, person.female, p) * dt
             - p.bed_quality_loss * f64::from(bed_days))

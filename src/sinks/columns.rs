@@ -10,6 +10,8 @@ pub trait ColumnTable: Default + Send {
         self.len() == 0
     }
     fn append(&mut self, other: &mut Self);
+    /// Room for `n` more rows in every column.
+    fn reserve(&mut self, n: usize);
     fn into_frame(self) -> PolarsResult<DataFrame>;
     fn schema() -> PolarsResult<Schema> {
         Ok(Self::default().into_frame()?.schema().as_ref().clone())
@@ -25,6 +27,7 @@ macro_rules! column_table {
         impl ColumnTable for $name {
             fn len(&self) -> usize { self.person_id.len() }
             fn append(&mut self, other: &mut Self) { $( self.$field.append(&mut other.$field); )* }
+            fn reserve(&mut self, n: usize) { $( self.$field.reserve(n); )* }
             fn into_frame(self) -> PolarsResult<DataFrame> {
                 let height = self.len();
                 DataFrame::new(height, vec![ $( Column::new(stringify!($field).into(), self.$field), )* ])
