@@ -18,6 +18,7 @@ pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod sinks;
+pub mod validate;
 
 pub use error::{Error, Result};
 pub use scenario::Scenario;
