@@ -125,6 +125,13 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary> {
         Some(SystemTime::now()),
         rows.clone(),
     ))?;
+    // The last shard to finish writes the comparison of the whole run.
+    let complete = Manifest::read(&layout.manifest())
+        .map(|m| m.complete_shards().len() as u32 == opts.shard.count)
+        .unwrap_or(false);
+    if complete {
+        crate::compare::compare(&opts.out)?.write(&opts.out)?;
+    }
     Ok(RunSummary {
         persons: persons.end - persons.start,
         rows,
