@@ -308,8 +308,12 @@ pub fn check_directory(layout: &Layout, identity: &RunIdentity, force: bool) -> 
             Err(e) => Some(format!("its manifest cannot be read ({e})")),
         }
     } else {
-        let mut entries = fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
-        entries
+        // Hidden entries are the lock and temporary files of a shard starting at this moment.
+        let entries = fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+        let mut visible = entries
+            .flatten()
+            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'));
+        visible
             .next()
             .is_some()
             .then(|| "it is not empty and holds no sarcosim manifest".to_string())
@@ -340,7 +344,7 @@ pub fn check_directory(layout: &Layout, identity: &RunIdentity, force: bool) -> 
 pub fn update_manifest(
     layout: &Layout,
     fresh: impl FnOnce() -> Manifest,
-    change: impl FnOnce(&mut Manifest),
+    change: impl FnOnce(&mut Manifest) -> Result<()>,
 ) -> Result<()> {
     fs::create_dir_all(&layout.dir).map_err(|e| Error::io(&layout.dir, e))?;
     let lock_path = layout.dir.join(".manifest.lock");
@@ -352,17 +356,19 @@ pub fn update_manifest(
         .map_err(|e| Error::io(&lock_path, e))?;
     lock.lock().map_err(|e| Error::io(&lock_path, e))?;
     let path = layout.manifest();
-    let mut manifest = if path.exists() {
-        Manifest::read(&path)?
-    } else {
-        fresh()
-    };
-    change(&mut manifest);
-    let json = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Json {
-        path: path.clone(),
-        source: e,
-    })?;
-    let result = write_atomic(&path, &json);
+    let result = (|| {
+        let mut manifest = if path.exists() {
+            Manifest::read(&path)?
+        } else {
+            fresh()
+        };
+        change(&mut manifest)?;
+        let json = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Json {
+            path: path.clone(),
+            source: e,
+        })?;
+        write_atomic(&path, &json)
+    })();
     let _ = lock.unlock();
     result
 }
@@ -456,6 +462,27 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("contiguous array"));
+    }
+
+    #[test]
+    fn a_directory_another_shard_is_just_starting_in_is_accepted() {
+        let dir = std::env::temp_dir().join(format!("sarcosim-check-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join(".manifest.lock"), "").unwrap();
+        fs::write(dir.join(".manifest.json.123.tmp"), "{").unwrap();
+        let id = RunIdentity {
+            engine_version: "x".into(),
+            scenario: "s".into(),
+            fingerprint: "f".into(),
+            seed: 1,
+            population: 1,
+            draws: 0,
+            shard_count: 4,
+        };
+        assert!(check_directory(&Layout::new(&dir), &id, false).is_ok());
+        fs::write(dir.join("notes.txt"), "mine").unwrap();
+        assert!(check_directory(&Layout::new(&dir), &id, false).is_err());
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

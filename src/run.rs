@@ -84,9 +84,19 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary> {
     };
     let upsert = |r: ShardRecord| {
         output::update_manifest(&layout, fresh, |m| {
+            // Checked again under the lock: another run may have started since the pre-check.
+            let differences = identity.differences(&m.identity);
+            if !differences.is_empty() {
+                return Err(Error::BadInput(format!(
+                    "refusing to write to {}: another run is writing there: {}",
+                    layout.dir.display(),
+                    differences.join("; ")
+                )));
+            }
             m.shards.retain(|s| s.index != r.index);
             m.shards.push(r);
             m.shards.sort_by_key(|s| s.index);
+            Ok(())
         })
     };
     upsert(record(ShardStatus::Running, None, RowCounts::new()))?;
