@@ -271,7 +271,7 @@ impl Manifest {
         let text = fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         serde_json::from_str(&text).map_err(|e| Error::Json {
             path: path.to_path_buf(),
-            source: e,
+            error: e,
         })
     }
 
@@ -289,7 +289,7 @@ impl Manifest {
 pub fn check_directory(layout: &Layout, identity: &RunIdentity, force: bool) -> Result<()> {
     let dir = &layout.dir;
     if !dir.exists() {
-        return Ok(());
+        return check_creatable(dir);
     }
     if !dir.is_dir() {
         return Err(Error::BadInput(format!(
@@ -339,6 +339,31 @@ pub fn check_directory(layout: &Layout, identity: &RunIdentity, force: bool) -> 
     }
 }
 
+/// Checks that `dir` can be created, without leaving anything behind: its nearest existing
+/// ancestor must be a directory we can write in (probed with a hidden directory, removed).
+fn check_creatable(dir: &Path) -> Result<()> {
+    let mut ancestor = dir;
+    while !ancestor.exists() {
+        match ancestor.parent() {
+            Some(p) if !p.as_os_str().is_empty() => ancestor = p,
+            _ => return Ok(()), // relative path under the current directory
+        }
+    }
+    let refuse = |why: String| {
+        Error::BadInput(format!(
+            "cannot create the results directory {}: {why}",
+            dir.display()
+        ))
+    };
+    if !ancestor.is_dir() {
+        return Err(refuse(format!("{} is not a directory", ancestor.display())));
+    }
+    let probe = ancestor.join(format!(".sarcosim-probe-{}", std::process::id()));
+    fs::create_dir(&probe)
+        .and_then(|_| fs::remove_dir(&probe))
+        .map_err(|e| refuse(format!("{} is not writable ({e})", ancestor.display())))
+}
+
 /// Reads, changes and rewrites the manifest under an exclusive lock, so shards finishing
 /// at the same time on a shared directory do not lose each other's records.
 pub fn update_manifest(
@@ -365,7 +390,7 @@ pub fn update_manifest(
         change(&mut manifest)?;
         let json = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Json {
             path: path.clone(),
-            source: e,
+            error: e,
         })?;
         write_atomic(&path, &json)
     })();
