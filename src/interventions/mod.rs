@@ -151,7 +151,7 @@ pub struct StepPlan {
     pub modifiers: Modifiers,
     /// Intervention costs incurred this step (undiscounted).
     pub cost: f64,
-    /// Whether the person was enrolled in any intervention this step.
+    /// Whether the person was enrolled in any intervention (screening aside) this step.
     pub enrolled: bool,
 }
 
@@ -250,8 +250,10 @@ impl<'a> ArmState<'a> {
             if !enrolled {
                 continue;
             }
-            out.enrolled = true;
             out.cost += iv.cost_per_year * dt;
+            if !matches!(iv.kind, Kind::Screening { .. }) {
+                out.enrolled = true;
+            }
             match iv.kind {
                 Kind::BedRest { days } => {
                     out.modifiers.forced_bed_days += days;

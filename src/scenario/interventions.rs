@@ -62,6 +62,12 @@ fn non_negative(v: Option<f64>, default: f64, path: KeyPath, problems: &mut Vec<
 }
 
 fn years_of(text: &str, path: KeyPath, problems: &mut Vec<Problem>) -> Option<f64> {
+    // A zero offset ("0y", "0d") is a valid start, though not a valid duration.
+    let t = text.trim();
+    let (num, unit) = t.split_at(t.len() - t.chars().last().map_or(0, char::len_utf8));
+    if num.parse::<f64>() == Ok(0.0) && ["d", "w", "m", "y"].contains(&unit) {
+        return Some(0.0);
+    }
     match text.parse::<Duration>() {
         Ok(d) => Some(d.years()),
         Err(e) => {
