@@ -503,3 +503,21 @@ uptake = 1
     );
     assert_eq!(everyone.height(), screen.height());
 }
+
+#[test]
+fn every_shipped_scenario_checks_and_the_strategy_scenarios_compare_five_and_two_arms() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    for e in std::fs::read_dir(&dir).unwrap().flatten() {
+        let p = e.path();
+        if p.extension().is_some_and(|x| x == "toml") {
+            let o = sarcosim(&["check", p.to_str().unwrap()]);
+            assert!(o.status.success(), "{}: {}", p.display(), stderr(&o));
+        }
+    }
+    let arms = |f: &str| {
+        let o = sarcosim(&["check", dir.join(f).to_str().unwrap()]);
+        stdout(&o).lines().filter(|l| l.starts_with("arm ")).count()
+    };
+    assert_eq!(arms("strategies-65plus.toml"), 5);
+    assert_eq!(arms("hospital-mobility.toml"), 2);
+}

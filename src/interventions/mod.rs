@@ -291,3 +291,62 @@ mod tests {
         assert_eq!(slot("protein", 0), slot("protein", 0));
     }
 }
+
+#[cfg(test)]
+mod hormone_tests {
+    use super::*;
+    use crate::model::{Model, Person};
+    use crate::scenario::duration::Duration;
+
+    fn man(model: &Model, testosterone: f64) -> Person {
+        let c = crate::scenario::Cohort {
+            age: crate::scenario::Dist::Fixed(70.0),
+            female: 0.0,
+            conditions: [0.0; 5],
+            ..crate::model::mortality::reference_cohort()
+        };
+        let mut p = crate::population::sample_person(1, 0, &c, model, 1, 0);
+        p.testosterone = testosterone;
+        p
+    }
+
+    #[test]
+    fn testosterone_reaches_its_plateau_only_for_low_levels_and_wanes_after() {
+        let model = Model::new(Params::central(), "1m".parse::<Duration>().unwrap());
+        let p = &model.params;
+        let iv = Intervention {
+            name: "t".into(),
+            kind: Kind::Testosterone {
+                below_nmol_per_l: 9.2,
+            },
+            eligible: Eligibility::default(),
+            start: Start::Offset(0.0),
+            duration_years: Some(2.0),
+            uptake: 1.0,
+            adherence: 1.0,
+            dropout_per_year: 0.0,
+            cost_per_year: 100.0,
+            by_referral: false,
+            slot: slot("testosterone", 0),
+        };
+        let ivs = [iv];
+        let gain = |level: f64, months: u32| {
+            let person = man(&model, level);
+            let mut s = ArmState::new(&ivs, 1, 0, 1);
+            (0..months)
+                .map(|m| s.plan(&person, f64::from(m) / 12.0, 1.0 / 12.0, p))
+                .map(|x| x.modifiers.hormone_anabolic / 12.0)
+                .sum::<f64>()
+        };
+        let two_years = gain(6.0, 24);
+        assert!(
+            (two_years - p.testosterone_therapy_gain).abs() < 0.1 * p.testosterone_therapy_gain,
+            "plateau {two_years}"
+        );
+        assert!(
+            gain(6.0, 48) < 0.1 * two_years,
+            "the gain wanes after stopping"
+        );
+        assert_eq!(gain(15.0, 24), 0.0, "normal testosterone: not eligible");
+    }
+}
