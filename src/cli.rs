@@ -1,7 +1,14 @@
 //! Command-line definitions (clap) and their translation into library calls. `main.rs`
 //! only maps the outcome to an exit code.
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Csv,
+    Json,
+    Markdown,
+}
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -30,6 +37,9 @@ pub enum Command {
         /// Random seed, overriding the scenario's `seed`.
         #[arg(long)]
         seed: Option<u64>,
+        /// Parameter draws after the central draw 0, overriding the scenario's `draws`.
+        #[arg(long, value_name = "K")]
+        draws: Option<u32>,
         /// Worker threads (default: one per core).
         #[arg(long, short = 'j', default_value_t = 0)]
         threads: usize,
@@ -49,8 +59,17 @@ pub enum Command {
     },
     /// Validate a scenario and print it resolved (defaults applied).
     Check { scenario: PathBuf },
-    /// Print the summary tables of a results directory (all shards).
-    Report { dir: PathBuf },
+    /// Print the summary tables and the comparison of arms of a results directory (all
+    /// shards); with --format, write only the comparison as csv, json or markdown.
+    Report {
+        dir: PathBuf,
+        /// Write the comparison of arms in this format (to stdout or --output).
+        #[arg(long, value_enum)]
+        format: Option<ReportFormat>,
+        /// File to write the formatted comparison to (default: stdout).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Print the parameter table: name, value, unit, uncertainty and source.
     Params {
         /// Output format.

@@ -5,10 +5,10 @@ mod cli;
 
 use anyhow::Context;
 use clap::Parser;
-use cli::{Cli, Command, Format};
+use cli::{Cli, Command, Format, ReportFormat};
 use sarcosim::output::Shard;
 use sarcosim::run::{run, RunOptions};
-use sarcosim::{report, validate, Error, Scenario};
+use sarcosim::{compare, report, validate, Error, Scenario};
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
@@ -31,6 +31,7 @@ fn execute(command: Command) -> anyhow::Result<()> {
             out,
             population,
             seed,
+            draws,
             threads,
             shard,
             shard_count,
@@ -46,6 +47,12 @@ fn execute(command: Command) -> anyhow::Result<()> {
             }
             if let Some(seed) = seed {
                 s.seed = seed;
+            }
+            if let Some(d) = draws {
+                if d > 100_000 {
+                    return Err(Error::BadInput("--draws must be at most 100000".into()).into());
+                }
+                s.draws = d;
             }
             let shard = match shard {
                 Some(text) => text.parse::<Shard>()?,
@@ -87,12 +94,35 @@ fn execute(command: Command) -> anyhow::Result<()> {
             print!("{}", sarcosim::scenario::describe(&s));
             Ok(())
         }
-        Command::Report { dir } => {
+        Command::Report {
+            dir,
+            format,
+            output,
+        } => {
             let results = report::load(&dir)?;
-            print!(
-                "{}",
-                report::text_report(&results).context("building the report")?
-            );
+            let text = match format {
+                None => {
+                    let mut t = report::text_report(&results).context("building the report")?;
+                    let c = compare::compare(&dir).context("comparing the arms")?;
+                    t.push('\n');
+                    t.push_str(&c.text());
+                    t
+                }
+                Some(f) => {
+                    let c = compare::compare(&dir).context("comparing the arms")?;
+                    match f {
+                        ReportFormat::Csv => c.csv(),
+                        ReportFormat::Json => c.json(),
+                        ReportFormat::Markdown => c.markdown(),
+                    }
+                }
+            };
+            match output {
+                None => print!("{text}"),
+                Some(p) => std::fs::write(&p, text)
+                    .map_err(|e| Error::io(&p, e))
+                    .context("writing the report")?,
+            }
             Ok(())
         }
         Command::Params { format } => {

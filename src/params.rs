@@ -352,6 +352,19 @@ parameter_table! {
         "C: fitted to Bohannon 2011 gait by age band by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.018", "Fall of gait speed per year of age above 75 beyond what grip explains";
     gait_per_condition = "gait.per_condition": 0.04, "m/s", NonNegative, Fixed,
         "A", "Fall of gait speed per chronic condition";
+    // --- Intervention effects (docs/interventions.md) ------------------------------------
+    testosterone_therapy_gain = "interventions.testosterone_alm_gain": 0.035, "fraction", NonNegative,
+        Uniform { lo: 0.017, hi: 0.052 },
+        "Isidori 2005 Clin Endocrinol 63:280: fat-free mass +1.6 kg (P, no CI; range 0.8-2.4 kg ours) × ALM share of lean ≈ 0.45 ÷ ALM ≈ 21 kg (A)",
+        "Plateau of the ALM gain of testosterone therapy at full adherence (fraction of ALM)";
+    growth_hormone_gain = "interventions.growth_hormone_alm_gain": 0.045, "fraction", NonNegative,
+        Uniform { lo: 0.028, hi: 0.062 },
+        "Liu 2007 Ann Intern Med 146:104: lean body mass +2.1 kg (1.3-2.9) (V; part is water: oedema 50 %) × ALM share 0.45 ÷ ALM ≈ 21 kg (A)",
+        "Plateau of the ALM gain of growth hormone at full adherence (fraction of ALM)";
+    hormone_therapy_gain = "interventions.hormone_therapy_alm_gain": 0.01, "fraction", NonNegative,
+        Uniform { lo: 0.0, hi: 0.02 },
+        "A (U): trials of menopausal hormone therapy show at most small lean-mass effects; no verified figure in MODEL-NOTES",
+        "Plateau of the ALM gain of menopausal hormone therapy at full adherence (fraction of ALM)";
 }
 
 /// The table row of a parameter, by name.
