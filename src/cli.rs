@@ -1,7 +1,14 @@
 //! Command-line definitions (clap) and their translation into library calls. `main.rs`
 //! only maps the outcome to an exit code.
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Csv,
+    Json,
+    Markdown,
+}
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -30,6 +37,9 @@ pub enum Command {
         /// Random seed, overriding the scenario's `seed`.
         #[arg(long)]
         seed: Option<u64>,
+        /// Parameter draws after the central draw 0, overriding the scenario's `draws`.
+        #[arg(long, value_name = "K")]
+        draws: Option<u32>,
         /// Worker threads (default: one per core).
         #[arg(long, short = 'j', default_value_t = 0)]
         threads: usize,
@@ -53,8 +63,61 @@ pub enum Command {
     },
     /// Validate a scenario and print it resolved (defaults applied).
     Check { scenario: PathBuf },
-    /// Print the summary tables of a results directory (all shards).
-    Report { dir: PathBuf },
+    /// Print the summary tables and the comparison of arms of a results directory (all
+    /// shards); with --format, write only the comparison as csv, json or markdown.
+    Report {
+        dir: PathBuf,
+        /// Write the comparison of arms in this format (to stdout or --output).
+        #[arg(long, value_enum)]
+        format: Option<ReportFormat>,
+        /// File to write the formatted comparison to (default: stdout).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
     /// Print the parameter table: name, value, unit, uncertainty and source.
-    Params,
+    Params {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Run the validation suite against published targets; exit 1 if any target fails.
+    Validate {
+        /// Persons per validation design (and per trial arm).
+        #[arg(long, default_value_t = 8000)]
+        population: u64,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Worker threads (default: one per core).
+        #[arg(long, short = 'j', default_value_t = 0)]
+        threads: usize,
+        /// Also write the SVG charts of simulated vs published trajectories here.
+        #[arg(long, value_name = "DIR")]
+        plots: Option<PathBuf>,
+    },
+    /// Fit the calibrated parameters to the suite's `fit` targets; writes DIR/fit.json and DIR/fit.md.
+    Calibrate {
+        /// Persons per validation design during the fit.
+        #[arg(long, default_value_t = 2000)]
+        population: u64,
+        /// Rounds over the parameter blocks.
+        #[arg(long, default_value_t = 2)]
+        rounds: u32,
+        /// Objective evaluations per block and round.
+        #[arg(long, default_value_t = 60)]
+        max_evaluations: u32,
+        /// Output directory.
+        #[arg(long, default_value = "docs/calibration")]
+        out: PathBuf,
+        /// Worker threads (default: one per core).
+        #[arg(long, short = 'j', default_value_t = 0)]
+        threads: usize,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Markdown,
+    Json,
 }

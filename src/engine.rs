@@ -6,9 +6,11 @@
 //! streams (common random numbers); nothing depends on which thread or chunk a person
 //! falls in, so any thread count and any shard split give identical rows.
 
+use crate::economics::Ledger;
 use crate::error::{Error, Result};
+use crate::interventions::ArmState;
 use crate::model::classify::{CONFIRMED, PROBABLE};
-use crate::model::{Model, Modifiers, Person, Streams};
+use crate::model::{Model, Person, Streams};
 use crate::population;
 use crate::scenario::Scenario;
 use crate::sinks::summary::{self, band, milli};
@@ -134,13 +136,25 @@ impl<'a> Plan<'a> {
         let mut streams = Streams::new(self.scenario.seed, draw as u32, person.id);
         let with_trajectory = person.id < self.trajectory_persons;
         let mut life = Life::start(&person);
+        let arm_spec = &self.scenario.arms[arm];
+        let economics = &self.scenario.economics;
+        let mut enrolment = ArmState::new(
+            &arm_spec.interventions,
+            self.scenario.seed,
+            draw as u32,
+            person.id,
+        );
+        let mut ledger = Ledger::default();
         self.observe(model, &person, draw, arm, 0, &mut out.summary);
         if with_trajectory {
             self.trajectory_row(model, &person, 0, &life, &mut out.trajectories[k]);
         }
         for step in 1..=self.scenario.horizon_steps as usize {
             let age_band = band(person.age);
-            let ev = model.step(&mut person, &mut streams, &Modifiers::NONE);
+            let t = (step - 1) as f64 * dt;
+            let plan = enrolment.plan(&person, t, dt, &model.params);
+            let ev = model.step(&mut person, &mut streams, &plan.modifiers);
+            ledger.add_step(economics, &person, (t, dt), ev.bed_days, &plan);
             let record = usize::from(self.record_of_step[step]);
             let cell = out.summary.cell(draw, arm, record, person.female, age_band);
             cell[summary::PERSON_STEPS] += 1;
@@ -158,7 +172,7 @@ impl<'a> Plan<'a> {
                 }
             }
         }
-        life.finish(start, &person, dt, &mut out.outcomes[k]);
+        life.finish(start, &person, dt, &ledger, &mut out.outcomes[k]);
     }
 
     /// Adds a living person to the summary cell of a record.
@@ -293,7 +307,14 @@ impl Life {
         self.bed_days += bed_days;
     }
 
-    fn finish(&self, start: &Person, end: &Person, dt: f64, o: &mut OutcomeColumns) {
+    fn finish(
+        &self,
+        start: &Person,
+        end: &Person,
+        dt: f64,
+        ledger: &Ledger,
+        o: &mut OutcomeColumns,
+    ) {
         let years = |steps: u64| steps as f64 * dt;
         o.person_id.push(start.id);
         o.cohort.push(i32::from(start.cohort));
@@ -318,6 +339,14 @@ impl Life {
         o.alm_end.push(end.alm());
         o.grip_start.push(start.grip());
         o.grip_end.push(end.grip());
+        o.ewgsop2_end
+            .push(end.alive && end.class.ewgsop2 >= CONFIRMED);
+        o.fnih_end.push(end.alive && end.class.fnih);
+        o.awgs_end.push(end.alive && end.class.awgs >= 1);
+        o.cost.push(ledger.cost);
+        o.qalys.push(ledger.qalys);
+        o.intervention_cost.push(ledger.intervention_cost);
+        o.intervention_years.push(ledger.intervention_years);
     }
 }
 

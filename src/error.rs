@@ -15,27 +15,28 @@ pub enum Error {
     /// A results directory that cannot be read as one complete run.
     #[error("{0}")]
     Results(String),
-    #[error("{path}: {source}")]
+    // The cause is part of the message, not a chained source, so it prints once.
+    #[error("{path}: {error}")]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
     #[error("parquet/polars: {0}")]
     Polars(#[from] polars::error::PolarsError),
-    #[error("{path}: invalid JSON: {source}")]
+    #[error("{path}: invalid JSON: {error}")]
     Json {
         path: PathBuf,
-        source: serde_json::Error,
+        error: serde_json::Error,
     },
     #[error("{0}")]
     Other(String),
 }
 
 impl Error {
-    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub fn io(path: impl Into<PathBuf>, error: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
-            source,
+            error,
         }
     }
 

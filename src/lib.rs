@@ -7,8 +7,11 @@
 //! [`run::run`] does all of it into a results directory ([`output`]); [`report`] reads
 //! a results directory back.
 
+pub mod compare;
+pub mod economics;
 pub mod engine;
 pub mod error;
+pub mod interventions;
 pub mod model;
 pub mod output;
 pub mod params;
@@ -18,6 +21,7 @@ pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod sinks;
+pub mod validate;
 
 pub use error::{Error, Result};
 pub use scenario::Scenario;

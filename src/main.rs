@@ -5,10 +5,10 @@ mod cli;
 
 use anyhow::Context;
 use clap::Parser;
-use cli::{Cli, Command};
+use cli::{Cli, Command, Format, ReportFormat};
 use sarcosim::output::Shard;
 use sarcosim::run::{run, RunOptions};
-use sarcosim::{report, Error, Scenario};
+use sarcosim::{compare, report, validate, Error, Scenario};
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
@@ -31,6 +31,7 @@ fn execute(command: Command) -> anyhow::Result<()> {
             out,
             population,
             seed,
+            draws,
             threads,
             shard,
             shard_count,
@@ -47,6 +48,12 @@ fn execute(command: Command) -> anyhow::Result<()> {
             }
             if let Some(seed) = seed {
                 s.seed = seed;
+            }
+            if let Some(d) = draws {
+                if d > 100_000 {
+                    return Err(Error::BadInput("--draws must be at most 100000".into()).into());
+                }
+                s.draws = d;
             }
             let shard = match shard {
                 Some(text) => text.parse::<Shard>()?,
@@ -111,16 +118,103 @@ fn execute(command: Command) -> anyhow::Result<()> {
             print!("{}", sarcosim::scenario::describe(&s));
             Ok(())
         }
-        Command::Report { dir } => {
+        Command::Report {
+            dir,
+            format,
+            output,
+        } => {
             let results = report::load(&dir)?;
-            print!(
-                "{}",
-                report::text_report(&results).context("building the report")?
-            );
+            let text = match format {
+                None => {
+                    let mut t = report::text_report(&results).context("building the report")?;
+                    let c = compare::compare(&dir).context("comparing the arms")?;
+                    t.push('\n');
+                    t.push_str(&c.text());
+                    t
+                }
+                Some(f) => {
+                    let c = compare::compare(&dir).context("comparing the arms")?;
+                    match f {
+                        ReportFormat::Csv => c.csv(),
+                        ReportFormat::Json => c.json(),
+                        ReportFormat::Markdown => c.markdown(),
+                    }
+                }
+            };
+            match output {
+                None => print!("{text}"),
+                Some(p) => std::fs::write(&p, text)
+                    .map_err(|e| Error::io(&p, e))
+                    .context("writing the report")?,
+            }
             Ok(())
         }
-        Command::Params => {
-            print!("{}", sarcosim::params::describe_table());
+        Command::Params { format } => {
+            match format {
+                Format::Text => print!("{}", sarcosim::params::describe_table()),
+                Format::Markdown => print!("{}", sarcosim::params::markdown_table()),
+                Format::Json => {
+                    println!("{}", serde_json::to_string_pretty(sarcosim::params::TABLE)?)
+                }
+            }
+            Ok(())
+        }
+        Command::Validate {
+            population,
+            format,
+            threads,
+            plots,
+        } => {
+            if population < 100 {
+                return Err(Error::BadInput("--population must be at least 100".into()).into());
+            }
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()?;
+            let opts = validate::Options { population };
+            let (rows, runs) = pool.install(|| {
+                let params = sarcosim::params::Params::central();
+                let hazard = sarcosim::model::mortality::calibrate(&params);
+                let runs = validate::run_designs(&params, &hazard, &opts);
+                (validate::targets(&runs), runs)
+            });
+            if let Some(dir) = plots {
+                std::fs::create_dir_all(&dir)?;
+                for (name, svg) in validate::plots::charts(&runs) {
+                    std::fs::write(dir.join(name), svg)?;
+                }
+            }
+            match format {
+                Format::Text => print!("{}", validate::text(&rows)),
+                Format::Markdown => print!("{}", validate::markdown(&rows)),
+                Format::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
+            }
+            if rows.iter().all(|r| r.pass) {
+                Ok(())
+            } else {
+                eprintln!("{}", validate::summary_line(&rows));
+                std::process::exit(1);
+            }
+        }
+        Command::Calibrate {
+            population,
+            rounds,
+            max_evaluations,
+            out,
+            threads,
+        } => {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()?;
+            let (_, report) = pool.install(|| {
+                validate::calibrate::calibrate(population, rounds, max_evaluations, &mut |m| {
+                    eprintln!("{m}")
+                })
+            });
+            std::fs::create_dir_all(&out)?;
+            std::fs::write(out.join("fit.json"), serde_json::to_string_pretty(&report)?)?;
+            std::fs::write(out.join("fit.md"), validate::calibrate::markdown(&report))?;
+            print!("{}", validate::calibrate::markdown(&report));
             Ok(())
         }
     }

@@ -275,7 +275,7 @@ impl Manifest {
         let text = fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         serde_json::from_str(&text).map_err(|e| Error::Json {
             path: path.to_path_buf(),
-            source: e,
+            error: e,
         })
     }
 
@@ -293,7 +293,7 @@ impl Manifest {
 pub fn check_directory(layout: &Layout, identity: &RunIdentity, force: bool) -> Result<()> {
     let dir = &layout.dir;
     if !dir.exists() {
-        return Ok(());
+        return check_creatable(dir);
     }
     if !dir.is_dir() {
         return Err(Error::BadInput(format!(
@@ -312,8 +312,12 @@ pub fn check_directory(layout: &Layout, identity: &RunIdentity, force: bool) -> 
             Err(e) => Some(format!("its manifest cannot be read ({e})")),
         }
     } else {
-        let mut entries = fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
-        entries
+        // Hidden entries are the lock and temporary files of a shard starting at this moment.
+        let entries = fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+        let mut visible = entries
+            .flatten()
+            .filter(|e| !e.file_name().to_string_lossy().starts_with('.'));
+        visible
             .next()
             .is_some()
             .then(|| "it is not empty and holds no sarcosim manifest".to_string())
@@ -339,6 +343,31 @@ pub fn check_directory(layout: &Layout, identity: &RunIdentity, force: bool) -> 
     }
 }
 
+/// Checks that `dir` can be created, without leaving anything behind: its nearest existing
+/// ancestor must be a directory we can write in (probed with a hidden directory, removed).
+fn check_creatable(dir: &Path) -> Result<()> {
+    let mut ancestor = dir;
+    while !ancestor.exists() {
+        match ancestor.parent() {
+            Some(p) if !p.as_os_str().is_empty() => ancestor = p,
+            _ => return Ok(()), // relative path under the current directory
+        }
+    }
+    let refuse = |why: String| {
+        Error::BadInput(format!(
+            "cannot create the results directory {}: {why}",
+            dir.display()
+        ))
+    };
+    if !ancestor.is_dir() {
+        return Err(refuse(format!("{} is not a directory", ancestor.display())));
+    }
+    let probe = ancestor.join(format!(".sarcosim-probe-{}", std::process::id()));
+    fs::create_dir(&probe)
+        .and_then(|_| fs::remove_dir(&probe))
+        .map_err(|e| refuse(format!("{} is not writable ({e})", ancestor.display())))
+}
+
 /// Reads, changes and rewrites the manifest under an exclusive lock, so shards finishing
 /// at the same time on a shared directory do not lose each other's records.
 pub fn update_manifest(
@@ -356,20 +385,19 @@ pub fn update_manifest(
         .map_err(|e| Error::io(&lock_path, e))?;
     lock.lock().map_err(|e| Error::io(&lock_path, e))?;
     let path = layout.manifest();
-    let mut manifest = if path.exists() {
-        Manifest::read(&path)?
-    } else {
-        fresh()
-    };
-    if let Err(e) = change(&mut manifest) {
-        let _ = lock.unlock();
-        return Err(e);
-    }
-    let json = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Json {
-        path: path.clone(),
-        source: e,
-    })?;
-    let result = write_atomic(&path, &json);
+    let result = (|| {
+        let mut manifest = if path.exists() {
+            Manifest::read(&path)?
+        } else {
+            fresh()
+        };
+        change(&mut manifest)?;
+        let json = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Json {
+            path: path.clone(),
+            error: e,
+        })?;
+        write_atomic(&path, &json)
+    })();
     let _ = lock.unlock();
     result
 }
@@ -557,6 +585,27 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("contiguous array"));
+    }
+
+    #[test]
+    fn a_directory_another_shard_is_just_starting_in_is_accepted() {
+        let dir = std::env::temp_dir().join(format!("sarcosim-check-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        fs::write(dir.join(".manifest.lock"), "").unwrap();
+        fs::write(dir.join(".manifest.json.123.tmp"), "{").unwrap();
+        let id = RunIdentity {
+            engine_version: "x".into(),
+            scenario: "s".into(),
+            fingerprint: "f".into(),
+            seed: 1,
+            population: 1,
+            draws: 0,
+            shard_count: 4,
+        };
+        assert!(check_directory(&Layout::new(&dir), &id, false).is_ok());
+        fs::write(dir.join("notes.txt"), "mine").unwrap();
+        assert!(check_directory(&Layout::new(&dir), &id, false).is_err());
+        fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -54,7 +54,7 @@ impl Domain {
         }
     }
 
-    fn clamp(self, v: f64) -> f64 {
+    pub fn clamp(self, v: f64) -> f64 {
         match self {
             Domain::Real => v,
             Domain::NonNegative => v.max(0.0),
@@ -153,11 +153,11 @@ parameter_table! {
     almi_per_bmi = "population.almi_per_bmi": 0.10, "kg/m² per kg/m²", NonNegative,
         Uniform { lo: 0.06, hi: 0.14 },
         "heavier people carry more lean mass (A)", "Shift of mean ALM/height² per unit of BMI above 27";
-    quality_mean_65_m = "population.quality_mean_65_m": 1.85, "kg grip/kg ALM", Positive,
-        N { sd: 0.05 }, "Steiber 2016 PLoS One grip 47.6 kg at 60-64 ÷ ALM (C)",
+    quality_mean_65_m = "population.quality_mean_65_m": 1.745, "kg grip/kg ALM", Positive,
+        N { sd: 0.05 }, "C: fitted to Dodds 2014 PLoS One 9:e113637 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.85",
         "Mean grip per kg ALM, men aged 65";
-    quality_mean_65_f = "population.quality_mean_65_f": 1.70, "kg grip/kg ALM", Positive,
-        N { sd: 0.05 }, "Steiber 2016 PLoS One grip 28.9 kg at 60-64 ÷ ALM (C)",
+    quality_mean_65_f = "population.quality_mean_65_f": 1.555, "kg grip/kg ALM", Positive,
+        N { sd: 0.05 }, "C: fitted to Dodds 2014 PLoS One 9:e113637 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.7",
         "Mean grip per kg ALM, women aged 65";
     quality_sd = "population.quality_sd": 0.25, "kg grip/kg ALM", Positive, Fixed,
         "Steiber 2016 grip SD 8.5 / 5.3 kg (P)", "SD of grip per kg ALM";
@@ -167,21 +167,24 @@ parameter_table! {
     basal_turnover = "muscle.basal_turnover_per_day": 0.018, "1/day", Positive, Fixed,
         "Symons 2011, PMC3280506: mixed-muscle FSR ≈ 0.075 %/h (V)",
         "Basal fractional synthesis (= breakdown at balance) of muscle protein";
-    age_loss_75_m = "muscle.age_loss_75_m": 0.0075, "1/yr", NonNegative, N { sd: 0.001 },
-        "Mitchell 2012 Front Physiol 3:260: 0.80-0.98 %/yr around 75, less illness and stays (C)",
+    age_loss_75_m = "muscle.age_loss_75_m": 0.006947, "1/yr", NonNegative, N { sd: 0.001 },
+        "C: fitted to Mitchell 2012 longitudinal loss at 70-79 (Health ABC design), Park 2007, Houston 2008, Dodds 2014 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0075",
         "Net breakdown excess from ageing at age 75, men";
-    age_loss_75_f = "muscle.age_loss_75_f": 0.0055, "1/yr", NonNegative, N { sd: 0.001 },
-        "Mitchell 2012: 0.64-0.70 %/yr around 75, less illness and stays (C)",
+    age_loss_75_f = "muscle.age_loss_75_f": 0.00586, "1/yr", NonNegative, N { sd: 0.001 },
+        "C: fitted to Mitchell 2012 longitudinal loss at 70-79 (Health ABC design), Park 2007, Houston 2008, Dodds 2014 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0055",
         "Net breakdown excess from ageing at age 75, women";
     age_loss_onset = "muscle.age_loss_onset": 45.0, "yr", NonNegative, Fixed,
         "Janssen 2000 J Appl Physiol 89:81: loss not clear until the end of the 5th decade (V)",
         "Age at which the age-related net loss begins (rises linearly after)";
+    age_loss_shape = "muscle.age_loss_shape": 0.5839, "", Positive, Fixed,
+        "C: fitted to Dodds 2014 grip medians 60-90, Mitchell 2012, Bohannon 2011 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.0",
+        "Exponent γ of every age-related rate: rate(age) = rate(75) · ((age − onset)/(75 − onset))^γ";
     noise_sd = "muscle.noise_sd_per_sqrt_yr": 0.007, "1/√yr", NonNegative, Fixed,
         "RW-1 reference workload (A)", "Within-person random variation of ALM";
     // --- Nutrition ---------------------------------------------------------------------
-    protein_effect = "nutrition.protein_effect": 0.009, "1/yr per g/kg/d", NonNegative,
+    protein_effect = "nutrition.protein_effect": 0.002188, "1/yr per g/kg/d", NonNegative,
         Uniform { lo: 0.004, hi: 0.014 },
-        "Houston 2008 Am J Clin Nutr 87:150: top protein quintile lost ≈40 % less lean mass (P)",
+        "C: fitted to Houston 2008 Am J Clin Nutr 87:150 (protein quintiles) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.009",
         "Net synthesis gained per g/kg/d of protein above the reference intake";
     protein_reference = "nutrition.protein_reference": 0.8, "g/kg/d", Positive, Fixed,
         "RDA; Bauer 2013 JAMDA (PROT-AGE) (V)", "Intake at which protein adds nothing";
@@ -197,8 +200,8 @@ parameter_table! {
         Uniform { lo: 0.0, hi: 0.01 }, "intake falls with age in older adults (A)",
         "Fall in habitual protein intake per year of age above 70";
     // --- Training -----------------------------------------------------------------------
-    training_gain_rate = "training.gain_rate": 0.08, "1/yr", Positive, N { sd: 0.015 },
-        "Peterson 2011 Med Sci Sports Exerc 43:249: +1.1 kg lean mass (0.9-1.2) in ≈20 weeks (C)",
+    training_gain_rate = "training.gain_rate": 0.09239, "1/yr", Positive, N { sd: 0.015 },
+        "C: fitted to Peterson 2011 Med Sci Sports Exerc 43:249: +1.1 kg (0.9-1.2) in ≈20 weeks by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.08",
         "Initial rate of ALM gain of an untrained person at the reference dose";
     training_ceiling = "training.ceiling": 0.12, "fraction", Positive, Uniform { lo: 0.08, hi: 0.16 },
         "A: trained older adults plateau some 10-15 % above their untrained mass",
@@ -224,9 +227,9 @@ parameter_table! {
     quality_detraining_rate = "training.quality_detraining_rate": 0.5, "1/yr", Positive, Fixed,
         "Esain 2017 PMC5697062: grip unchanged 3 months after stopping (V)",
         "Rate at which the training gain in quality is lost after stopping";
-    protein_training_synergy = "training.protein_synergy": 0.7, "per g/kg/d", NonNegative,
+    protein_training_synergy = "training.protein_synergy": 0.9918, "per g/kg/d", NonNegative,
         Uniform { lo: 0.2, hi: 1.2 },
-        "Morton 2018: +0.30 kg (0.09-0.52) on top of ≈1.1 kg from training (C)",
+        "C: fitted to Morton 2018 Br J Sports Med 52:376: +0.30 kg (0.09-0.52) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.7",
         "Relative boost of the training gain per g/kg/d of protein above 1.0 (capped at the plateau)";
     habit_start_per_yr = "training.habit_start_per_yr": 0.024, "1/yr", NonNegative, Fixed,
         "RW-1 reference workload (A)", "Hazard of taking up habitual training";
@@ -270,8 +273,8 @@ parameter_table! {
         Uniform { lo: 0.5, hi: 2.0 },
         "Srikanthan 2011 JCEM: each 10 % more muscle, 11 % lower insulin resistance (U)",
         "Diabetes incidence × (ALMI / sex reference)^(−k): low muscle → more diabetes";
-    loss_diabetes = "illness.loss_diabetes": 0.0012, "1/yr", NonNegative, N { sd: 0.0005 },
-        "Park 2007 Diabetes Care 30:1507: leg lean −0.29 vs −0.23 kg over 3 years (C)",
+    loss_diabetes = "illness.loss_diabetes": 0.002969, "1/yr", NonNegative, N { sd: 0.0005 },
+        "C: fitted to Park 2007 Diabetes Care 30:1507 (leg lean −0.29 vs −0.23 kg over 3 years) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0012",
         "Extra net muscle breakdown with type 2 diabetes";
     loss_ckd = "illness.loss_ckd": 0.002, "1/yr", NonNegative, Uniform { lo: 0.0, hi: 0.004 },
         "A", "Extra net muscle breakdown with chronic kidney disease";
@@ -282,8 +285,8 @@ parameter_table! {
     loss_cancer = "illness.loss_cancer": 0.004, "1/yr", NonNegative, Uniform { lo: 0.0, hi: 0.008 },
         "A", "Extra net muscle breakdown with cancer";
     // --- Hospital and bed rest ----------------------------------------------------------
-    admission_rate_65 = "hospital.admission_rate_65": 0.15, "1/yr", NonNegative, N { sd: 0.02 },
-        "Gorina 2015 NCHS NHSR 84: 348 discharges per 1,000 community-dwelling 65+ per year (C)",
+    admission_rate_65 = "hospital.admission_rate_65": 0.1329, "1/yr", NonNegative, N { sd: 0.02 },
+        "C: fitted to Gorina 2015 NCHS NHSR 84: 348 discharges per 1,000 aged 65+ per year by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.15",
         "Admission rate of a 65-year-old without conditions or sarcopenia";
     admission_age_slope = "hospital.admission_age_slope": 0.04, "1/yr", NonNegative, Fixed,
         "RW-1 (A)", "Log-linear rise of the admission rate per year of age";
@@ -299,14 +302,14 @@ parameter_table! {
     bed_mps_drop = "hospital.bed_rest_mps_drop": 0.30, "fraction", Probability,
         Uniform { lo: 0.2, hi: 0.4 }, "Kortebein 2007 JAMA 297:1772: MPS −30 % in 10 days' bed rest (V)",
         "Fall of muscle protein synthesis in bed";
-    illness_mpb_rise = "hospital.illness_mpb_rise": 0.10, "fraction", NonNegative,
-        Uniform { lo: 0.0, hi: 0.2 }, "A: acute illness adds inflammatory breakdown",
+    illness_mpb_rise = "hospital.illness_mpb_rise": 6.28e-08, "fraction", NonNegative,
+        Uniform { lo: 0.0, hi: 0.2 }, "C: fitted to Alley 2010 J Am Geriatr Soc 58:2085 (extra annual lean loss after a hospital stay) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.1",
         "Rise of muscle protein breakdown during an admission for illness (not in plain bed rest)";
     bed_quality_loss = "hospital.bed_quality_loss_per_day": 0.003, "1/day", NonNegative, Fixed,
         "Kortebein 2008 J Gerontol A: strength falls faster than mass in bed rest (U)",
         "Loss of grip per kg ALM per day in bed";
-    recovery_fraction = "hospital.recovery_fraction": 0.5, "fraction", Probability,
-        Uniform { lo: 0.25, hi: 0.75 }, "A: older adults recover only part of the loss",
+    recovery_fraction = "hospital.recovery_fraction": 1.0, "fraction", Probability,
+        Uniform { lo: 0.25, hi: 0.75 }, "C: fitted to Alley 2010 J Am Geriatr Soc 58:2085 (extra annual lean loss after a hospital stay) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.5",
         "Share of the in-bed ALM loss that can be regained after discharge";
     recovery_rate = "hospital.recovery_rate": 4.0, "1/yr", Positive, Fixed,
         "A", "Rate of regaining the recoverable loss after discharge";
@@ -333,22 +336,35 @@ parameter_table! {
     calibration_size = "mortality.calibration_persons": 4000.0, "persons per sex", Positive, Fixed,
         "engine setting", "Size of the reference population that rescales the life table";
     // --- Quality and gait ---------------------------------------------------------------
-    quality_loss_75_m = "quality.loss_75_m": 0.012, "1/yr", NonNegative, N { sd: 0.003 },
-        "Dodds 2014 PLoS One 9:e113637 grip centiles (median 45 → 39 → 32 kg at 60/70/80) less mass loss (C)",
+    quality_loss_75_m = "quality.loss_75_m": 0.00822, "1/yr", NonNegative, N { sd: 0.003 },
+        "C: fitted to Dodds 2014 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.012",
         "Yearly fall of grip per kg ALM at 75, men";
-    quality_loss_75_f = "quality.loss_75_f": 0.010, "1/yr", NonNegative, N { sd: 0.003 },
-        "Dodds 2014 grip centiles (median 27 → 24 → 19 kg at 60/70/80) less mass loss (C)",
+    quality_loss_75_f = "quality.loss_75_f": 0.01055, "1/yr", NonNegative, N { sd: 0.003 },
+        "C: fitted to Dodds 2014 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.01",
         "Yearly fall of grip per kg ALM at 75, women";
     gait_65_m = "gait.speed_65_m": 1.33, "m/s", Positive, Fixed,
         "Bohannon 2011 Physiotherapy 97:182: 1.34 m/s at 60-69 (U)", "Mean habitual gait speed of men at 65";
     gait_65_f = "gait.speed_65_f": 1.24, "m/s", Positive, Fixed,
         "Bohannon 2011: 1.24 m/s at 60-69 (U)", "Mean habitual gait speed of women at 65";
-    gait_per_grip = "gait.per_kg_grip": 0.012, "m/s per kg", NonNegative, Fixed,
-        "C: to Bohannon 2011's fall to ≈0.95 m/s at 80-89", "Gait speed per kg of grip away from the sex reference";
-    gait_age_slope = "gait.age_slope_after_75": 0.018, "m/s per yr", NonNegative, Fixed,
-        "C: to Bohannon 2011", "Fall of gait speed per year of age above 75 beyond what grip explains";
+    gait_per_grip = "gait.per_kg_grip": 0.0108, "m/s per kg", NonNegative, Fixed,
+        "C: fitted to Bohannon 2011 Physiotherapy 97:182 gait by age band by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.012", "Gait speed per kg of grip away from the sex reference";
+    gait_age_slope = "gait.age_slope_after_75": 0.01391, "m/s per yr", NonNegative, Fixed,
+        "C: fitted to Bohannon 2011 gait by age band by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.018", "Fall of gait speed per year of age above 75 beyond what grip explains";
     gait_per_condition = "gait.per_condition": 0.04, "m/s", NonNegative, Fixed,
         "A", "Fall of gait speed per chronic condition";
+    // --- Intervention effects (docs/interventions.md) ------------------------------------
+    testosterone_therapy_gain = "interventions.testosterone_alm_gain": 0.035, "fraction", NonNegative,
+        Uniform { lo: 0.017, hi: 0.052 },
+        "Isidori 2005 Clin Endocrinol 63:280: fat-free mass +1.6 kg (P, no CI; range 0.8-2.4 kg ours) × ALM share of lean ≈ 0.45 ÷ ALM ≈ 21 kg (A)",
+        "Plateau of the ALM gain of testosterone therapy at full adherence (fraction of ALM)";
+    growth_hormone_gain = "interventions.growth_hormone_alm_gain": 0.045, "fraction", NonNegative,
+        Uniform { lo: 0.028, hi: 0.062 },
+        "Liu 2007 Ann Intern Med 146:104: lean body mass +2.1 kg (1.3-2.9) (V; part is water: oedema 50 %) × ALM share 0.45 ÷ ALM ≈ 21 kg (A)",
+        "Plateau of the ALM gain of growth hormone at full adherence (fraction of ALM)";
+    hormone_therapy_gain = "interventions.hormone_therapy_alm_gain": 0.01, "fraction", NonNegative,
+        Uniform { lo: 0.0, hi: 0.02 },
+        "A (U): trials of menopausal hormone therapy show at most small lean-mass effects; no verified figure in MODEL-NOTES",
+        "Plateau of the ALM gain of menopausal hormone therapy at full adherence (fraction of ALM)";
 }
 
 /// The table row of a parameter, by name.
@@ -432,6 +448,25 @@ pub fn describe_table() -> String {
             p.uncertainty.to_string(),
             p.description,
             p.source
+        ));
+    }
+    out
+}
+
+/// The parameter table as Markdown, for `docs/model.md` (`sarcosim params --format markdown`).
+pub fn markdown_table() -> String {
+    let mut out = String::from(
+        "| parameter | value | unit | uncertainty | description | source |\n|---|---|---|---|---|---|\n",
+    );
+    for p in TABLE {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} | {} |\n",
+            p.name,
+            p.value,
+            p.unit,
+            p.uncertainty,
+            p.description.replace('|', "\\|"),
+            p.source.replace('|', "\\|")
         ));
     }
     out

@@ -16,8 +16,7 @@ use rand_distr::StandardNormal;
 /// The modelled cumulative age-related log-loss from onset to `age` for a rate that is
 /// `at75` at 75 and rises linearly from onset.
 fn cumulative_loss(age: f64, at75: f64, p: &Params) -> f64 {
-    let over = (age - p.age_loss_onset).max(0.0);
-    at75 * over * over / (2.0 * (75.0 - p.age_loss_onset))
+    at75 * crate::model::muscle::cumulative_age_shape(age, p)
 }
 
 /// Mean ALM/height² of a person of this age, sex and BMI.

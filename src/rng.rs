@@ -105,6 +105,13 @@ pub fn occurs(u: f64, x: f64) -> bool {
     u < 1.0 - (-x).exp()
 }
 
+/// A sub-stream of `process` for one of several users of that process (an intervention
+/// slot): independent of the process's own stream and of every other slot.
+#[inline]
+pub fn sub_stream(seed: u64, draw: u32, person: u64, process: Process, sub: u64) -> Stream {
+    stream(mix64(seed ^ mix64(sub ^ GOLDEN)), draw, person, process)
+}
+
 /// A uniform number in [0, 1) from a 64-bit hash: for one-off keyed decisions.
 #[inline]
 pub fn unit_from_hash(h: u64) -> f64 {

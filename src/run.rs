@@ -147,13 +147,13 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary> {
     };
     let upsert = |r: ShardRecord| {
         output::update_manifest(&layout, fresh, |m| {
-            // Checked again under the lock: another run may have started meanwhile.
-            let d = identity.differences(&m.identity);
-            if !d.is_empty() {
+            // Checked again under the lock: another run may have started since the pre-check.
+            let differences = identity.differences(&m.identity);
+            if !differences.is_empty() {
                 return Err(Error::BadInput(format!(
-                    "refusing to write to {}: it holds results of a different run: {}",
+                    "refusing to write to {}: another run is writing there: {}",
                     layout.dir.display(),
-                    d.join("; ")
+                    differences.join("; ")
                 )));
             }
             m.shards.retain(|s| s.index != r.index);
@@ -164,20 +164,24 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary> {
     };
     upsert(record(ShardStatus::Running, None, RowCounts::new()))?;
 
-    let progress = if opts.progress {
-        let bar = ProgressBar::new(persons.end - persons.start);
-        bar.set_style(
+    let progress =
+        if opts.progress {
+            let bar = ProgressBar::new(persons.end - persons.start);
+            bar.set_style(
             ProgressStyle::with_template(
-                "{spinner} {msg} [{bar:30}] {human_pos}/{human_len} persons · {per_sec} · ETA {eta}",
+                "{spinner} {msg} [{bar:30}] {human_pos}/{human_len} persons · {rate} · ETA {eta}",
             )
             .expect("valid template")
+            .with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} persons/s", state.per_sec());
+            })
             .progress_chars("=> "),
         );
-        bar.set_message("calibrating");
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
+            bar.set_message("calibrating");
+            bar
+        } else {
+            ProgressBar::hidden()
+        };
     let mut calibration_seconds = 0.0;
     let mut person_steps = 0;
     let rows = pool.install(|| -> Result<RowCounts> {
@@ -185,6 +189,8 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary> {
         let plan = Plan::new(scenario, persons.clone());
         calibration_seconds = calibrating.elapsed().as_secs_f64();
         progress.set_message(scenario.name.clone());
+        progress.reset_elapsed();
+        progress.reset_eta();
         let mut sink = ParquetSink::create(
             layout.clone(),
             opts.shard,
@@ -204,6 +210,13 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary> {
         Some(SystemTime::now()),
         rows.clone(),
     ))?;
+    // The last shard to finish writes the comparison of the whole run.
+    let complete = Manifest::read(&layout.manifest())
+        .map(|m| m.complete_shards().len() as u32 == opts.shard.count)
+        .unwrap_or(false);
+    if complete {
+        crate::compare::compare(&opts.out)?.write(&opts.out)?;
+    }
     Ok(RunSummary {
         persons: persons.end - persons.start,
         rows,

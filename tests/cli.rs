@@ -92,6 +92,20 @@ fn bad_arguments_exit_2() {
     assert!(stderr(&o).contains("shard 2/2 does not exist"));
     assert!(!out.exists());
     assert_eq!(sarcosim(&["run", "--bogus"]).status.code(), Some(2));
+    let file = write(t.path(), "plain-file", "x");
+    let under_file = file.join("results");
+    let o = sarcosim(&[
+        "run",
+        s.to_str().unwrap(),
+        "--out",
+        under_file.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "an uncreatable --out is bad input"
+    );
+    assert!(stderr(&o).contains("is not a directory"), "{}", stderr(&o));
     let missing = sarcosim(&["run", "/nonexistent.toml", "--out", out.to_str().unwrap()]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("cannot read the file"));

@@ -21,7 +21,28 @@ impl Rates {
     }
 }
 
-/// The age-related excess of breakdown, 1/yr: zero until onset, rising linearly.
+/// Shape of every age-related rate: 0 before onset, 1 at 75, `x^γ` in between and after,
+/// with `x = (age − onset) / (75 − onset)` and `γ = muscle.age_loss_shape` (1 = linear rise,
+/// < 1 = a rise that slows in late life).
+#[inline]
+pub fn age_shape(age: f64, p: &Params) -> f64 {
+    let x = ((age - p.age_loss_onset) / (75.0 - p.age_loss_onset)).max(0.0);
+    if x == 0.0 {
+        0.0
+    } else {
+        x.powf(p.age_loss_shape)
+    }
+}
+
+/// Integral of [`age_shape`] from onset to `age`, years.
+#[inline]
+pub fn cumulative_age_shape(age: f64, p: &Params) -> f64 {
+    let span = 75.0 - p.age_loss_onset;
+    let x = ((age - p.age_loss_onset) / span).max(0.0);
+    span * x.powf(p.age_loss_shape + 1.0) / (p.age_loss_shape + 1.0)
+}
+
+/// The age-related excess of breakdown, 1/yr: zero until onset, then `at75 · shape(age)`.
 #[inline]
 pub fn age_loss(age: f64, female: bool, p: &Params) -> f64 {
     let at75 = if female {
@@ -29,7 +50,7 @@ pub fn age_loss(age: f64, female: bool, p: &Params) -> f64 {
     } else {
         p.age_loss_75_m
     };
-    at75 * ((age - p.age_loss_onset) / (75.0 - p.age_loss_onset)).max(0.0)
+    at75 * age_shape(age, p)
 }
 
 /// The yearly fall of muscle quality (grip per kg ALM) with age, same shape.
@@ -40,7 +61,7 @@ pub fn quality_loss(age: f64, female: bool, p: &Params) -> f64 {
     } else {
         p.quality_loss_75_m
     };
-    at75 * ((age - p.age_loss_onset) / (75.0 - p.age_loss_onset)).max(0.0)
+    at75 * age_shape(age, p)
 }
 
 /// Rates out of bed for this person with these modifiers.

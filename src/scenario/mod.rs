@@ -5,6 +5,7 @@
 //! collected and reported at once, each with the file, line and key path.
 
 pub mod duration;
+pub mod interventions;
 pub mod locate;
 pub mod raw;
 pub mod validate;
@@ -43,6 +44,7 @@ pub struct Scenario {
     /// Parameter overrides by name, as written.
     pub parameters: BTreeMap<String, f64>,
     pub output: OutputSpec,
+    pub economics: crate::economics::Economics,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -66,6 +68,7 @@ pub struct Cohort {
 pub struct Arm {
     pub name: String,
     pub description: String,
+    pub interventions: Vec<crate::interventions::Intervention>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -285,6 +288,22 @@ pub fn describe(s: &Scenario) -> String {
                 format!(" · {}", a.description)
             }
         );
+        for iv in &a.interventions {
+            let _ = writeln!(
+                o,
+                "  intervention {} ({}) · start {:?} · duration {} · uptake {} · adherence {} · dropout {}/yr · cost {}/yr{}",
+                iv.name,
+                iv.kind.name(),
+                iv.start,
+                iv.duration_years
+                    .map_or("to the horizon".to_string(), |d| format!("{d:.3} y")),
+                iv.uptake,
+                iv.adherence,
+                iv.dropout_per_year,
+                iv.cost_per_year,
+                if iv.by_referral { " · by referral" } else { "" }
+            );
+        }
     }
     for (k, v) in &s.parameters {
         let _ = writeln!(o, "parameter   {k} = {v}");

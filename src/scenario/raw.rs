@@ -22,6 +22,7 @@ pub struct RawScenario {
     #[serde(default)]
     pub parameters: BTreeMap<String, f64>,
     pub output: Option<RawOutput>,
+    pub economics: Option<RawEconomics>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -70,6 +71,64 @@ pub struct RawConditions {
 pub struct RawArm {
     pub name: Option<String>,
     pub description: Option<String>,
+    #[serde(default)]
+    pub intervention: Vec<RawIntervention>,
+}
+
+/// One `[[arm.intervention]]`: the common keys and every kind's own keys (checked
+/// against the kind during validation, so a key of another kind is a clear error).
+#[derive(Debug, Default, Deserialize)]
+pub struct RawIntervention {
+    pub kind: Option<String>,
+    pub name: Option<String>,
+    pub eligible: Option<RawEligible>,
+    /// `"0y"` (offset from the start of the run) or `{ at_age = 65 }`.
+    pub start: Option<toml::Value>,
+    pub duration: Option<String>,
+    pub uptake: Option<f64>,
+    pub adherence: Option<f64>,
+    pub dropout_per_year: Option<f64>,
+    pub cost_per_year: Option<f64>,
+    // resistance_training
+    pub sessions_per_week: Option<f64>,
+    pub intensity: Option<f64>,
+    // protein
+    pub target_g_per_kg: Option<f64>,
+    pub supplement_g_per_day: Option<f64>,
+    // testosterone
+    pub below_nmol_per_l: Option<f64>,
+    // bed_rest
+    pub days: Option<i64>,
+    // hospital_mobility
+    pub loss_reduction: Option<f64>,
+    // screening
+    pub every: Option<String>,
+    pub definition: Option<String>,
+    pub refer_to: Option<String>,
+    pub cost_per_test: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct RawEligible {
+    pub age: Option<[f64; 2]>,
+    pub sex: Option<String>,
+    pub conditions_any: Option<Vec<String>>,
+    /// `"any"`, `"yes"`/`true`, `"no"`/`false`.
+    pub sarcopenic: Option<toml::Value>,
+}
+
+/// `[economics]`: every key optional, defaults in `crate::economics`.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawEconomics {
+    pub discount_rate: Option<f64>,
+    pub utility: Option<f64>,
+    pub utility_sarcopenia: Option<f64>,
+    pub utility_per_condition: Option<BTreeMap<String, f64>>,
+    pub cost_sarcopenia_per_year: Option<f64>,
+    pub cost_per_bed_day: Option<f64>,
+    pub cost_per_condition_per_year: Option<BTreeMap<String, f64>>,
+    pub willingness_to_pay: Option<f64>,
+    pub currency: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

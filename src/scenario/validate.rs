@@ -145,6 +145,7 @@ fn unknown_key_hint(path: &KeyPath) -> Option<String> {
             "arm",
             "parameters",
             "output",
+            "economics",
         ],
         _ if path.0.first() == Some(&super::locate::Seg::Key("cohort".into())) => &[
             "name",
@@ -167,6 +168,45 @@ fn unknown_key_hint(path: &KeyPath) -> Option<String> {
             "sd",
             "min",
             "max",
+        ],
+        _ if path.0.first() == Some(&super::locate::Seg::Key("arm".into())) => &[
+            "name",
+            "description",
+            "intervention",
+            "kind",
+            "eligible",
+            "start",
+            "duration",
+            "uptake",
+            "adherence",
+            "dropout_per_year",
+            "cost_per_year",
+            "sessions_per_week",
+            "intensity",
+            "target_g_per_kg",
+            "supplement_g_per_day",
+            "below_nmol_per_l",
+            "days",
+            "loss_reduction",
+            "every",
+            "definition",
+            "refer_to",
+            "cost_per_test",
+            "age",
+            "sex",
+            "conditions_any",
+            "sarcopenic",
+        ],
+        _ if path.0.first() == Some(&super::locate::Seg::Key("economics".into())) => &[
+            "discount_rate",
+            "utility",
+            "utility_sarcopenia",
+            "utility_per_condition",
+            "cost_sarcopenia_per_year",
+            "cost_per_bed_day",
+            "cost_per_condition_per_year",
+            "willingness_to_pay",
+            "currency",
         ],
         _ => &["name", "description", "trajectories"],
     };
@@ -349,9 +389,28 @@ fn check(raw: &RawScenario, problems: &mut Vec<Problem>) -> Option<Scenario> {
             Some(n) => arms.push(Arm {
                 name: n.to_string(),
                 description: a.description.clone().unwrap_or_default(),
+                interventions: Vec::new(),
             }),
         }
     }
+    for (i, a) in raw.arm.iter().enumerate() {
+        let ivs = super::interventions::check_interventions(
+            &a.intervention,
+            &top.key("arm").index(i),
+            problems,
+        );
+        if let Some(arm) = arms
+            .iter_mut()
+            .find(|x| Some(x.name.as_str()) == a.name.as_deref())
+        {
+            arm.interventions = ivs;
+        }
+    }
+    let economics = super::interventions::check_economics(
+        raw.economics.as_ref(),
+        &top.key("economics"),
+        problems,
+    );
 
     for (k, v) in &raw.parameters {
         let path = top.key("parameters").key(k);
@@ -407,6 +466,7 @@ fn check(raw: &RawScenario, problems: &mut Vec<Problem>) -> Option<Scenario> {
         arms,
         parameters: raw.parameters.clone(),
         output: OutputSpec { trajectories },
+        economics,
     })
 }
 

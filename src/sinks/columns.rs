@@ -61,6 +61,13 @@ column_table! {
         alm_end: f64,
         grip_start: f64,
         grip_end: f64,
+        ewgsop2_end: bool,
+        fnih_end: bool,
+        awgs_end: bool,
+        cost: f64,
+        qalys: f64,
+        intervention_cost: f64,
+        intervention_years: f64,
     }
 }
 

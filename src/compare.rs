@@ -1,0 +1,928 @@
+//! Strategy comparison: each arm against the baseline arm (the one named `baseline`, else
+//! the first), from the per-person outcomes of every shard.
+//!
+//! Arms simulate the same persons with the same random numbers, so a difference is
+//! estimated from per-person differences (outcomes of two arms joined on person id within
+//! a draw). Every outcome is a ratio of per-person sums (a mean has denominator 1; a
+//! prevalence among survivors has the survivors as denominator); its paired standard error
+//! comes from the linearised per-person contributions (delta method).
+//!
+//! Two intervals are reported:
+//! - `monte_carlo`: ± 1.96 SE from the persons of one draw (rows with `draw` set; draw 0
+//!   is the central parameters): stochastic uncertainty only;
+//! - `across_draws`: the 2.5-97.5 % range of the draw estimates over draws 1..K (rows with
+//!   `draw` null): parameter and stochastic uncertainty together.
+//!
+//! `DIR/comparison.parquet` holds one row per arm × outcome × contrast × (draw or pooled).
+
+use crate::error::{Error, Result};
+use crate::output::{write_atomic, Manifest};
+use crate::report;
+use polars::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Per-person columns read from `outcomes/`.
+const COLS: [&str; 18] = [
+    "years_lived",
+    "died",
+    "years_ewgsop2",
+    "years_fnih",
+    "years_awgs",
+    "onset_age_ewgsop2",
+    "admissions",
+    "bed_days",
+    "alm_end",
+    "grip_end",
+    "ewgsop2_end",
+    "fnih_end",
+    "awgs_end",
+    "cost",
+    "qalys",
+    "intervention_years",
+    "intervention_cost",
+    "alive_end",
+];
+
+#[derive(Clone, Copy)]
+enum C {
+    YearsLived,
+    Died,
+    YearsEwgsop2,
+    YearsFnih,
+    YearsAwgs,
+    EverEwgsop2,
+    Admissions,
+    BedDays,
+    AlmEnd,
+    GripEnd,
+    Ewgsop2End,
+    FnihEnd,
+    AwgsEnd,
+    Cost,
+    Qalys,
+    InterventionYears,
+    InterventionCost,
+    AliveEnd,
+}
+
+/// One outcome: Σ num / Σ den × scale.
+struct Metric {
+    name: &'static str,
+    unit: &'static str,
+    num: C,
+    /// `None`: per person started.
+    den: Option<C>,
+    /// Multiply the numerator by the denominator column (means among survivors).
+    num_times_den: bool,
+    scale: f64,
+}
+
+const fn m(name: &'static str, unit: &'static str, num: C, scale: f64) -> Metric {
+    Metric {
+        name,
+        unit,
+        num,
+        den: None,
+        num_times_den: false,
+        scale,
+    }
+}
+
+const fn among_alive(name: &'static str, unit: &'static str, num: C, scale: f64) -> Metric {
+    Metric {
+        name,
+        unit,
+        num,
+        den: Some(C::AliveEnd),
+        num_times_den: true,
+        scale,
+    }
+}
+
+const METRICS: [Metric; 17] = [
+    among_alive(
+        "prevalence_end_ewgsop2",
+        "% of survivors",
+        C::Ewgsop2End,
+        100.0,
+    ),
+    among_alive("prevalence_end_fnih", "% of survivors", C::FnihEnd, 100.0),
+    among_alive("prevalence_end_awgs", "% of survivors", C::AwgsEnd, 100.0),
+    m(
+        "ever_sarcopenic_ewgsop2",
+        "% of persons",
+        C::EverEwgsop2,
+        100.0,
+    ),
+    m(
+        "sarcopenia_years_ewgsop2",
+        "per 1,000 persons",
+        C::YearsEwgsop2,
+        1000.0,
+    ),
+    m(
+        "sarcopenia_years_fnih",
+        "per 1,000 persons",
+        C::YearsFnih,
+        1000.0,
+    ),
+    m(
+        "sarcopenia_years_awgs",
+        "per 1,000 persons",
+        C::YearsAwgs,
+        1000.0,
+    ),
+    m("life_years", "per 1,000 persons", C::YearsLived, 1000.0),
+    m("deaths", "per 1,000 persons", C::Died, 1000.0),
+    m("admissions", "per 1,000 persons", C::Admissions, 1000.0),
+    m("bed_days", "per 1,000 persons", C::BedDays, 1000.0),
+    among_alive("alm_end", "kg, mean of survivors", C::AlmEnd, 1.0),
+    among_alive("grip_end", "kg, mean of survivors", C::GripEnd, 1.0),
+    m(
+        "intervention_years",
+        "per 1,000 persons",
+        C::InterventionYears,
+        1000.0,
+    ),
+    m(
+        "intervention_cost",
+        "per person, discounted",
+        C::InterventionCost,
+        1.0,
+    ),
+    m("cost", "per person, discounted", C::Cost, 1.0),
+    m("qalys", "per person, discounted", C::Qalys, 1.0),
+];
+
+/// One row of `comparison.parquet`.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct Row {
+    pub arm: String,
+    pub baseline: String,
+    pub outcome: String,
+    pub unit: String,
+    /// `level` (the arm's own value) or `difference` (arm − baseline).
+    pub contrast: String,
+    /// The draw of a `monte_carlo` row; `None` for the pooled `across_draws` row.
+    pub draw: Option<i32>,
+    pub method: String,
+    pub estimate: Option<f64>,
+    pub lower: Option<f64>,
+    pub upper: Option<f64>,
+    /// Persons behind the estimate (per draw).
+    pub persons: u64,
+}
+
+/// The comparison of a run.
+#[derive(Clone, Debug, Serialize)]
+pub struct Comparison {
+    pub scenario: String,
+    pub seed: u64,
+    pub baseline: String,
+    pub arms: Vec<String>,
+    pub draws: u32,
+    pub willingness_to_pay: f64,
+    pub currency: String,
+    pub rows: Vec<Row>,
+}
+
+/// Per-person columns of one arm and draw, sorted by person id.
+struct Table {
+    ids: Vec<u64>,
+    cols: Vec<Vec<f64>>,
+}
+
+impl Table {
+    fn col(&self, c: C) -> &[f64] {
+        &self.cols[c as usize]
+    }
+}
+
+fn parquet_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "parquet")
+                && !p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn to_f64(c: &Column) -> Result<Vec<f64>> {
+    let s = c.as_materialized_series();
+    let f = match s.dtype() {
+        DataType::Boolean => s.cast(&DataType::Float64)?,
+        _ => s.cast(&DataType::Float64)?,
+    };
+    Ok(f.f64()?.iter().map(|v| v.unwrap_or(0.0)).collect())
+}
+
+fn read_table(dir: &Path, arm: &str, draw: u32) -> Result<Table> {
+    let part = dir
+        .join("outcomes")
+        .join(format!("arm={arm}"))
+        .join(format!("draw={draw}"));
+    let files = parquet_files(&part);
+    if files.is_empty() {
+        return Err(Error::Results(format!(
+            "{} holds no outcomes: the comparison needs the outcomes table",
+            part.display()
+        )));
+    }
+    let mut frames = Vec::new();
+    for f in &files {
+        let file = std::fs::File::open(f).map_err(|e| Error::io(f, e))?;
+        frames.push(ParquetReader::new(file).finish()?.lazy());
+    }
+    let df = concat(frames, UnionArgs::default())?
+        .with_columns([
+            col("onset_age_ewgsop2")
+                .is_not_null()
+                .alias("onset_age_ewgsop2"),
+            col("died").not().alias("alive_end"),
+        ])
+        .sort(["person_id"], Default::default())
+        .collect()?;
+    for c in COLS {
+        if df.column(c).is_err() {
+            return Err(Error::Results(format!(
+                "{} lacks the column `{c}`: it was written by an older sarcosim; rerun it to compare arms",
+                part.display()
+            )));
+        }
+    }
+    let ids: Vec<u64> = df
+        .column("person_id")?
+        .as_materialized_series()
+        .u64()?
+        .iter()
+        .map(|v| v.unwrap_or(0))
+        .collect();
+    let cols = COLS
+        .iter()
+        .map(|c| to_f64(df.column(c)?))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Table { ids, cols })
+}
+
+/// Linearised per-person contributions of a metric (so their mean's SE is the ratio's SE)
+/// and the ratio itself.
+fn contributions(t: &Table, m: &Metric) -> (f64, Vec<f64>) {
+    let n = t.ids.len();
+    let num_raw = t.col(m.num);
+    let den: Vec<f64> = match m.den {
+        Some(d) => t.col(d).to_vec(),
+        None => vec![1.0; n],
+    };
+    let num: Vec<f64> = if m.num_times_den {
+        num_raw.iter().zip(&den).map(|(a, b)| a * b).collect()
+    } else {
+        num_raw.to_vec()
+    };
+    let (sn, sd): (f64, f64) = (num.iter().sum(), den.iter().sum());
+    if sd <= 0.0 {
+        return (f64::NAN, vec![0.0; n]);
+    }
+    let r = sn / sd;
+    let mean_den = sd / n as f64;
+    let z = num
+        .iter()
+        .zip(&den)
+        .map(|(a, b)| (a - r * b) / mean_den)
+        .collect();
+    (r, z)
+}
+
+fn mean_se(z: &[f64]) -> f64 {
+    let n = z.len() as f64;
+    if n < 2.0 {
+        return f64::NAN;
+    }
+    let mean = z.iter().sum::<f64>() / n;
+    let var = z.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0);
+    (var / n).sqrt()
+}
+
+fn finite(v: f64) -> Option<f64> {
+    v.is_finite().then_some(v)
+}
+
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let pos = q * (sorted.len() - 1) as f64;
+    let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
+    sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo as f64)
+}
+
+/// Standard normal CDF (Abramowitz-Stegun 7.1.26, |error| < 1.5e-7).
+fn phi(x: f64) -> f64 {
+    let t = 1.0 / (1.0 + 0.327_591_1 * x.abs() / std::f64::consts::SQRT_2);
+    let y = 1.0
+        - (((((1.061_405_429 * t - 1.453_152_027) * t) + 1.421_413_741) * t - 0.284_496_736) * t
+            + 0.254_829_592)
+            * t
+            * (-(x * x) / 2.0).exp();
+    if x >= 0.0 {
+        0.5 * (1.0 + y)
+    } else {
+        0.5 * (1.0 - y)
+    }
+}
+
+const Z95: f64 = 1.959_964;
+
+/// Draw-level estimates of one arm (difference vs baseline when `base` is given).
+struct DrawEstimate {
+    est: f64,
+    se: f64,
+}
+
+fn estimate(t: &Table, base: Option<&Table>, m: &Metric) -> DrawEstimate {
+    let (r, z) = contributions(t, m);
+    match base {
+        None => DrawEstimate {
+            est: r * m.scale,
+            se: mean_se(&z) * m.scale,
+        },
+        Some(b) => {
+            let (rb, zb) = contributions(b, m);
+            let d: Vec<f64> = z.iter().zip(&zb).map(|(a, b)| a - b).collect();
+            DrawEstimate {
+                est: (r - rb) * m.scale,
+                se: mean_se(&d) * m.scale,
+            }
+        }
+    }
+}
+
+/// Computes the comparison of the complete run in `dir` (every shard's outcomes).
+pub fn compare(dir: &Path) -> Result<Comparison> {
+    let results = report::load(dir)?;
+    let manifest: &Manifest = &results.manifest;
+    let arms = manifest.arms.clone();
+    let baseline = if arms.iter().any(|a| a == "baseline") {
+        "baseline".to_string()
+    } else {
+        arms.first().cloned().unwrap_or_default()
+    };
+    let draws = manifest.identity.draws;
+    let econ: crate::economics::Economics = manifest
+        .scenario_resolved
+        .get("economics")
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+        .unwrap_or_default();
+    let wtp = econ.willingness_to_pay;
+    let mut rows = Vec::new();
+    // Draw-level estimates: (arm, outcome, contrast) → per draw.
+    let mut per_draw: BTreeMap<(String, String, String), Vec<f64>> = BTreeMap::new();
+    let push = |rows: &mut Vec<Row>,
+                arm: &str,
+                outcome: &str,
+                unit: &str,
+                contrast: &str,
+                draw: Option<i32>,
+                method: &str,
+                est: f64,
+                lo: f64,
+                hi: f64,
+                persons: u64| {
+        rows.push(Row {
+            arm: arm.to_string(),
+            baseline: baseline.clone(),
+            outcome: outcome.to_string(),
+            unit: unit.to_string(),
+            contrast: contrast.to_string(),
+            draw,
+            method: method.to_string(),
+            estimate: finite(est),
+            lower: finite(lo),
+            upper: finite(hi),
+            persons,
+        });
+    };
+    for draw in 0..=draws {
+        let base = read_table(dir, &baseline, draw)?;
+        let n = base.ids.len() as u64;
+        for arm in &arms {
+            let t = if *arm == baseline {
+                None
+            } else {
+                let t = read_table(dir, arm, draw)?;
+                if t.ids != base.ids {
+                    return Err(Error::Results(format!(
+                        "arm `{arm}` and the baseline `{baseline}` hold different persons in draw {draw}: the run is inconsistent"
+                    )));
+                }
+                Some(t)
+            };
+            let this = t.as_ref().unwrap_or(&base);
+            let mut record = |outcome: &str, contrast: &str, v: f64| {
+                per_draw
+                    .entry((arm.clone(), outcome.to_string(), contrast.to_string()))
+                    .or_insert_with(|| vec![f64::NAN; draws as usize + 1])[draw as usize] = v;
+            };
+            for metric in &METRICS {
+                let e = estimate(this, None, metric);
+                push(
+                    &mut rows,
+                    arm,
+                    metric.name,
+                    metric.unit,
+                    "level",
+                    Some(draw as i32),
+                    "monte_carlo",
+                    e.est,
+                    e.est - Z95 * e.se,
+                    e.est + Z95 * e.se,
+                    n,
+                );
+                record(metric.name, "level", e.est);
+                if let Some(t) = &t {
+                    let d = estimate(t, Some(&base), metric);
+                    push(
+                        &mut rows,
+                        arm,
+                        metric.name,
+                        metric.unit,
+                        "difference",
+                        Some(draw as i32),
+                        "monte_carlo",
+                        d.est,
+                        d.est - Z95 * d.se,
+                        d.est + Z95 * d.se,
+                        n,
+                    );
+                    record(metric.name, "difference", d.est);
+                }
+            }
+            let Some(t) = &t else { continue };
+            // Persons needed to treat to avoid one person ever sarcopenic (EWGSOP2).
+            let ever = &METRICS[3];
+            let d = estimate(t, Some(&base), ever);
+            let avoided = -d.est / 100.0;
+            let (alo, ahi) = (avoided - Z95 * d.se / 100.0, avoided + Z95 * d.se / 100.0);
+            push(
+                &mut rows,
+                arm,
+                "nnt_ewgsop2",
+                "persons offered the strategy per case avoided",
+                "difference",
+                Some(draw as i32),
+                "monte_carlo",
+                if avoided > 0.0 {
+                    1.0 / avoided
+                } else {
+                    f64::NAN
+                },
+                if alo > 0.0 { 1.0 / ahi } else { f64::NAN },
+                if alo > 0.0 { 1.0 / alo } else { f64::NAN },
+                n,
+            );
+            record("nnt_ewgsop2", "difference", avoided);
+            // Economics: ICER and the probability of cost-effectiveness at the WTP.
+            let cost = estimate(t, Some(&base), &METRICS[15]);
+            let qaly = estimate(t, Some(&base), &METRICS[16]);
+            push(
+                &mut rows,
+                arm,
+                "icer",
+                "cost per QALY gained",
+                "difference",
+                Some(draw as i32),
+                "monte_carlo",
+                cost.est / qaly.est,
+                f64::NAN,
+                f64::NAN,
+                n,
+            );
+            record("icer", "difference", cost.est / qaly.est);
+            let nmb = |tab: &Table| -> Vec<f64> {
+                tab.col(C::Qalys)
+                    .iter()
+                    .zip(tab.col(C::Cost))
+                    .map(|(q, c)| wtp * q - c)
+                    .collect()
+            };
+            let dn: Vec<f64> = nmb(t).iter().zip(nmb(&base)).map(|(a, b)| a - b).collect();
+            let mean_nmb = dn.iter().sum::<f64>() / dn.len().max(1) as f64;
+            let se = mean_se(&dn);
+            let p = if se > 0.0 {
+                phi(mean_nmb / se)
+            } else if mean_nmb > 0.0 {
+                1.0
+            } else {
+                0.0
+            };
+            push(
+                &mut rows,
+                arm,
+                "prob_cost_effective",
+                "probability at the willingness to pay",
+                "difference",
+                Some(draw as i32),
+                "monte_carlo",
+                p,
+                f64::NAN,
+                f64::NAN,
+                n,
+            );
+            record("net_monetary_benefit", "difference", mean_nmb);
+        }
+    }
+    if draws >= 2 {
+        let units: BTreeMap<&str, &str> = METRICS.iter().map(|m| (m.name, m.unit)).collect();
+        for ((arm, outcome, contrast), v) in &per_draw {
+            let mut s: Vec<f64> = v[1..].iter().copied().filter(|x| x.is_finite()).collect();
+            s.sort_by(f64::total_cmp);
+            if s.is_empty() {
+                continue;
+            }
+            let mean = s.iter().sum::<f64>() / s.len() as f64;
+            let (lo, hi) = (quantile(&s, 0.025), quantile(&s, 0.975));
+            let k = s.len() as u64;
+            match outcome.as_str() {
+                "nnt_ewgsop2" => {
+                    let inv = |x: f64| if x > 0.0 { 1.0 / x } else { f64::NAN };
+                    push(
+                        &mut rows,
+                        arm,
+                        outcome,
+                        "persons offered the strategy per case avoided",
+                        contrast,
+                        None,
+                        "across_draws",
+                        inv(quantile(&s, 0.5)),
+                        if lo > 0.0 { inv(hi) } else { f64::NAN },
+                        if lo > 0.0 { inv(lo) } else { f64::NAN },
+                        k,
+                    );
+                }
+                "net_monetary_benefit" => {
+                    let p = s.iter().filter(|x| **x > 0.0).count() as f64 / s.len() as f64;
+                    push(
+                        &mut rows,
+                        arm,
+                        "prob_cost_effective",
+                        "probability at the willingness to pay",
+                        contrast,
+                        None,
+                        "across_draws",
+                        p,
+                        f64::NAN,
+                        f64::NAN,
+                        k,
+                    );
+                }
+                "icer" => push(
+                    &mut rows,
+                    arm,
+                    outcome,
+                    "cost per QALY gained",
+                    contrast,
+                    None,
+                    "across_draws",
+                    quantile(&s, 0.5),
+                    lo,
+                    hi,
+                    k,
+                ),
+                _ => push(
+                    &mut rows,
+                    arm,
+                    outcome,
+                    units.get(outcome.as_str()).copied().unwrap_or(""),
+                    contrast,
+                    None,
+                    "across_draws",
+                    mean,
+                    lo,
+                    hi,
+                    k,
+                ),
+            }
+        }
+    }
+    Ok(Comparison {
+        scenario: manifest.identity.scenario.clone(),
+        seed: manifest.identity.seed,
+        baseline,
+        arms,
+        draws,
+        willingness_to_pay: wtp,
+        currency: econ.currency,
+        rows,
+    })
+}
+
+impl Comparison {
+    /// The rows as a DataFrame (the schema of `comparison.parquet`).
+    pub fn frame(&self) -> Result<DataFrame> {
+        let n = self.rows.len();
+        let s = |f: &dyn Fn(&Row) -> String| -> Vec<String> { self.rows.iter().map(f).collect() };
+        let o = |f: &dyn Fn(&Row) -> Option<f64>| -> Vec<Option<f64>> {
+            self.rows.iter().map(f).collect()
+        };
+        Ok(DataFrame::new(
+            n,
+            vec![
+                Column::new("scenario".into(), vec![self.scenario.clone(); n]),
+                Column::new("seed".into(), vec![self.seed; n]),
+                Column::new("arm".into(), s(&|r| r.arm.clone())),
+                Column::new("baseline".into(), s(&|r| r.baseline.clone())),
+                Column::new("outcome".into(), s(&|r| r.outcome.clone())),
+                Column::new("unit".into(), s(&|r| r.unit.clone())),
+                Column::new("contrast".into(), s(&|r| r.contrast.clone())),
+                Column::new(
+                    "draw".into(),
+                    self.rows.iter().map(|r| r.draw).collect::<Vec<_>>(),
+                ),
+                Column::new("method".into(), s(&|r| r.method.clone())),
+                Column::new("estimate".into(), o(&|r| r.estimate)),
+                Column::new("lower".into(), o(&|r| r.lower)),
+                Column::new("upper".into(), o(&|r| r.upper)),
+                Column::new(
+                    "persons".into(),
+                    self.rows.iter().map(|r| r.persons).collect::<Vec<_>>(),
+                ),
+            ],
+        )?)
+    }
+
+    /// Writes `DIR/comparison.parquet` (temp file + rename).
+    pub fn write(&self, dir: &Path) -> Result<PathBuf> {
+        let mut df = self.frame()?;
+        let mut bytes = Vec::new();
+        ParquetWriter::new(&mut bytes)
+            .with_compression(ParquetCompression::Zstd(None))
+            .finish(&mut df)?;
+        let path = dir.join("comparison.parquet");
+        write_atomic(&path, &bytes)?;
+        Ok(path)
+    }
+
+    fn find(&self, arm: &str, outcome: &str, contrast: &str, method: &str) -> Option<&Row> {
+        self.rows.iter().find(|r| {
+            r.arm == arm
+                && r.outcome == outcome
+                && r.contrast == contrast
+                && r.method == method
+                && (method == "across_draws" || r.draw == Some(0))
+        })
+    }
+
+    /// Outcomes in display order.
+    fn outcomes(&self) -> Vec<(&'static str, &'static str)> {
+        let mut v: Vec<(&str, &str)> = METRICS.iter().map(|m| (m.name, m.unit)).collect();
+        v.push(("nnt_ewgsop2", "persons per case avoided"));
+        v.push(("icer", "cost per QALY"));
+        v.push(("prob_cost_effective", "P(cost-effective)"));
+        v
+    }
+
+    /// Wide tables (outcomes as rows, arms as columns): levels, then differences with
+    /// their Monte Carlo intervals (draw 0), then across-draw intervals when there are draws.
+    pub fn tables(&self) -> Vec<(String, Vec<String>, Vec<Vec<String>>)> {
+        let cell = |r: Option<&Row>| -> String {
+            let Some(r) = r else {
+                return "-".to_string();
+            };
+            let f = |v: f64| {
+                if v.abs() >= 1000.0 {
+                    format!("{v:.0}")
+                } else if v.abs() >= 10.0 {
+                    format!("{v:.1}")
+                } else {
+                    format!("{v:.3}")
+                }
+            };
+            match (r.estimate, r.lower, r.upper) {
+                (Some(e), Some(l), Some(u)) => format!("{} [{}, {}]", f(e), f(l), f(u)),
+                (Some(e), _, _) => f(e),
+                _ => "-".to_string(),
+            }
+        };
+        let mut out = Vec::new();
+        let others: Vec<&String> = self.arms.iter().filter(|a| **a != self.baseline).collect();
+        let header = |arms: &[&String]| -> Vec<String> {
+            let mut h = vec!["outcome".to_string(), "unit".to_string()];
+            h.extend(arms.iter().map(|a| a.to_string()));
+            h
+        };
+        let all: Vec<&String> = self.arms.iter().collect();
+        let level_rows = METRICS
+            .iter()
+            .map(|m| {
+                let mut r = vec![m.name.to_string(), m.unit.to_string()];
+                r.extend(
+                    all.iter()
+                        .map(|a| cell(self.find(a, m.name, "level", "monte_carlo"))),
+                );
+                r
+            })
+            .collect();
+        out.push((
+            "Outcomes per arm (draw 0, 95 % Monte Carlo interval)".to_string(),
+            header(&all),
+            level_rows,
+        ));
+        if others.is_empty() {
+            return out;
+        }
+        for (method, title) in [
+            (
+                "monte_carlo",
+                format!(
+                    "Difference vs `{}` (paired, draw 0, 95 % Monte Carlo interval)",
+                    self.baseline
+                ),
+            ),
+            (
+                "across_draws",
+                format!(
+                    "Difference vs `{}` across parameter draws 1..{} (mean, 2.5-97.5 %)",
+                    self.baseline, self.draws
+                ),
+            ),
+        ] {
+            if method == "across_draws" && self.draws < 2 {
+                continue;
+            }
+            let rows = self
+                .outcomes()
+                .iter()
+                .map(|(o, u)| {
+                    let mut r = vec![o.to_string(), u.to_string()];
+                    r.extend(
+                        others
+                            .iter()
+                            .map(|a| cell(self.find(a, o, "difference", method))),
+                    );
+                    r
+                })
+                .collect();
+            out.push((title, header(&others), rows));
+        }
+        out
+    }
+
+    /// The readable text form (`sarcosim report`).
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "comparison · scenario {} · seed {} · baseline `{}` · {} draw(s) · WTP {} {}/QALY",
+            self.scenario,
+            self.seed,
+            self.baseline,
+            self.draws + 1,
+            self.willingness_to_pay,
+            self.currency
+        );
+        for (title, header, rows) in self.tables() {
+            let _ = writeln!(s, "\n== {title} ==");
+            s.push_str(&aligned(&header, &rows));
+        }
+        s
+    }
+
+    pub fn markdown(&self) -> String {
+        let mut s = format!(
+            "Comparison of scenario `{}` (seed {}), baseline `{}`, {} draw(s); costs in {}, WTP {} per QALY.\n",
+            self.scenario,
+            self.seed,
+            self.baseline,
+            self.draws + 1,
+            self.currency,
+            self.willingness_to_pay
+        );
+        for (title, header, rows) in self.tables() {
+            let _ = writeln!(s, "\n### {title}\n");
+            let _ = writeln!(s, "| {} |", header.join(" | "));
+            let _ = writeln!(
+                s,
+                "|{}|",
+                header
+                    .iter()
+                    .enumerate()
+                    .map(|(i, _)| if i < 2 { "---" } else { "---:" })
+                    .collect::<Vec<_>>()
+                    .join("|")
+            );
+            for r in rows {
+                let _ = writeln!(s, "| {} |", r.join(" | "));
+            }
+        }
+        s
+    }
+
+    /// Every row, long format (the columns of `comparison.parquet`).
+    pub fn csv(&self) -> String {
+        let mut s = String::from(
+            "scenario,seed,arm,baseline,outcome,unit,contrast,draw,method,estimate,lower,upper,persons\n",
+        );
+        let q = |t: &str| {
+            if t.contains([',', '"', '\n']) {
+                format!("\"{}\"", t.replace('"', "\"\""))
+            } else {
+                t.to_string()
+            }
+        };
+        let o = |v: Option<f64>| v.map_or(String::new(), |x| format!("{x}"));
+        for r in &self.rows {
+            let _ = writeln!(
+                s,
+                "{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                q(&self.scenario),
+                self.seed,
+                q(&r.arm),
+                q(&r.baseline),
+                r.outcome,
+                q(&r.unit),
+                r.contrast,
+                r.draw.map_or(String::new(), |d| d.to_string()),
+                r.method,
+                o(r.estimate),
+                o(r.lower),
+                o(r.upper),
+                r.persons
+            );
+        }
+        s
+    }
+
+    pub fn json(&self) -> String {
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+}
+
+fn aligned(header: &[String], rows: &[Vec<String>]) -> String {
+    let widths: Vec<usize> = (0..header.len())
+        .map(|j| {
+            rows.iter()
+                .map(|r| r[j].chars().count())
+                .chain([header[j].chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    let line = |cells: &[String], out: &mut String| {
+        let parts: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(j, (c, w))| {
+                if j < 2 {
+                    format!("{c:<w$}")
+                } else {
+                    format!("{c:>w$}")
+                }
+            })
+            .collect();
+        let _ = writeln!(out, "{}", parts.join("  ").trim_end());
+    };
+    line(header, &mut out);
+    line(
+        &widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>(),
+        &mut out,
+    );
+    for r in rows {
+        line(r, &mut out);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normal_cdf_and_quantiles() {
+        assert!((phi(0.0) - 0.5).abs() < 1e-7);
+        assert!((phi(1.959_964) - 0.975).abs() < 1e-4);
+        assert!((quantile(&[1.0, 2.0, 3.0], 0.5) - 2.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn paired_ratio_difference_of_identical_tables_is_zero() {
+        let t = Table {
+            ids: vec![0, 1, 2],
+            cols: (0..COLS.len()).map(|i| vec![i as f64, 1.0, 0.0]).collect(),
+        };
+        let e = estimate(&t, Some(&t), &METRICS[0]);
+        assert_eq!(e.est, 0.0);
+        assert_eq!(e.se, 0.0);
+    }
+}

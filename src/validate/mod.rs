@@ -1,0 +1,972 @@
+//! `sarcosim validate`: the model against published figures, target by target.
+//!
+//! Each study design is an ordinary scenario in `scenarios/validation/` (compiled in, so
+//! the suite runs from anywhere). Interventions the scenario format cannot express yet
+//! (training, protein, bed rest) are applied through [`Modifiers`] here. Every target
+//! states its source, the published value and interval, the interval it accepts with a
+//! reason, and its role: a calibration target (`fit`), a figure that is also the source of
+//! a parameter (`input`, a consistency check), true by construction (`construction`), or
+//! an `independent` check. A target passes when its simulated value lies in the accepted
+//! interval widened by 1.96 Monte Carlo standard errors.
+
+pub mod calibrate;
+pub mod plots;
+pub mod sim;
+pub mod stats;
+
+use crate::model::life_table::{FIRST_AGE, QX_MEN, QX_WOMEN};
+use crate::model::{mortality, Model, Modifiers};
+use crate::params::Params;
+use crate::scenario::{parse_scenario, Scenario};
+use serde::Serialize;
+use sim::{simulate, Life};
+use stats::{estimate, mean, percent, quantile, Estimate};
+
+/// The validation designs, shipped with the project.
+pub const SCENARIOS: [(&str, &str); 5] = [
+    (
+        "ageing-from-50.toml",
+        include_str!("../../scenarios/validation/ageing-from-50.toml"),
+    ),
+    (
+        "health-abc-70-79.toml",
+        include_str!("../../scenarios/validation/health-abc-70-79.toml"),
+    ),
+    (
+        "training-trial.toml",
+        include_str!("../../scenarios/validation/training-trial.toml"),
+    ),
+    (
+        "bed-rest-10d.toml",
+        include_str!("../../scenarios/validation/bed-rest-10d.toml"),
+    ),
+    (
+        "young-vs-old.toml",
+        include_str!("../../scenarios/validation/young-vs-old.toml"),
+    ),
+];
+
+/// Share of whole-body lean mass gained or lost that is appendicular (ALM), used to turn
+/// published lean/fat-free mass changes into ALM (A: ALM is ≈ 45-50 % of lean mass).
+pub const ALM_SHARE_OF_LEAN: f64 = 0.5;
+/// Share of ALM in the legs (A: legs carry ≈ 3/4 of appendicular lean mass).
+pub const LEG_SHARE_OF_ALM: f64 = 0.75;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// A calibration target of `sarcosim calibrate`.
+    Fit,
+    /// The same source sets a parameter: a consistency check, not evidence.
+    Input,
+    /// True by construction (mortality is rescaled to the life table).
+    Construction,
+    /// Not used to set any parameter.
+    Independent,
+}
+
+impl Role {
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Fit => "fit",
+            Role::Input => "input",
+            Role::Construction => "construction",
+            Role::Independent => "independent",
+        }
+    }
+}
+
+/// One line of the validation table.
+#[derive(Clone, Debug, Serialize)]
+pub struct Row {
+    pub id: String,
+    pub measure: String,
+    pub source: &'static str,
+    pub design: &'static str,
+    pub unit: &'static str,
+    pub published: f64,
+    pub published_interval: Option<(f64, f64)>,
+    /// The interval accepted before Monte Carlo error, and why.
+    pub accept: (f64, f64),
+    pub reason: &'static str,
+    pub role: Role,
+    pub simulated: f64,
+    pub mc_lo: f64,
+    pub mc_hi: f64,
+    /// `accept` widened by 1.96 Monte Carlo standard errors.
+    pub tolerance: (f64, f64),
+    pub pass: bool,
+}
+
+/// How a target is judged, before the simulated figure is known.
+struct Spec {
+    id: String,
+    measure: String,
+    source: &'static str,
+    design: &'static str,
+    unit: &'static str,
+    published: f64,
+    interval: Option<(f64, f64)>,
+    accept: (f64, f64),
+    reason: &'static str,
+    role: Role,
+}
+
+fn judge(s: Spec, e: Estimate) -> Row {
+    let se = if e.se.is_finite() { e.se } else { 0.0 };
+    let tolerance = (s.accept.0 - 1.96 * se, s.accept.1 + 1.96 * se);
+    let pass = e.value.is_finite() && e.value >= tolerance.0 && e.value <= tolerance.1;
+    Row {
+        id: s.id,
+        measure: s.measure,
+        source: s.source,
+        design: s.design,
+        unit: s.unit,
+        published: s.published,
+        published_interval: s.interval,
+        accept: s.accept,
+        reason: s.reason,
+        role: s.role,
+        simulated: e.value,
+        mc_lo: e.lo(),
+        mc_hi: e.hi(),
+        tolerance,
+        pass,
+    }
+}
+
+/// Options of one validation run.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Persons per design (each arm of a trial has this many).
+    pub population: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { population: 8000 }
+    }
+}
+
+/// The designs, parsed.
+pub fn scenarios() -> Vec<Scenario> {
+    SCENARIOS
+        .iter()
+        .map(|(name, text)| {
+            parse_scenario(text, name).unwrap_or_else(|e| panic!("validation scenario {e}"))
+        })
+        .collect()
+}
+
+/// Everything the targets are computed from.
+pub struct Runs {
+    pub ageing: Vec<Life>,
+    pub abc: Vec<Life>,
+    /// control, training, training + protein, + 2.2 g/kg/d, + 1.62 g/kg/d.
+    pub trial: Vec<Vec<Life>>,
+    pub bed: Vec<Life>,
+    pub cross: Vec<Life>,
+}
+
+/// Training lasts 20 weeks in the trial design.
+pub const TRAINING_WEEKS: u32 = 20;
+
+/// Runs every design with these parameters and this baseline hazard.
+pub fn run_designs(params: &Params, hazard: &mortality::AgeTable, opts: &Options) -> Runs {
+    let sc = scenarios();
+    let model = |s: &Scenario| Model::with_hazard(params.clone(), s.step, *hazard);
+    let n = opts.population;
+    let none = |_: u32| Modifiers::NONE;
+    let ageing = simulate(&sc[0], &model(&sc[0]), n, &none);
+    let abc = simulate(&sc[1], &model(&sc[1]), n, &none);
+    let tm = model(&sc[2]);
+    let arm = |protein_add: f64, protein_target: f64| {
+        move |step: u32| {
+            if step <= TRAINING_WEEKS {
+                Modifiers {
+                    training_sessions: 3.0,
+                    protein_add,
+                    protein_target,
+                    ..Modifiers::NONE
+                }
+            } else {
+                Modifiers::NONE
+            }
+        }
+    };
+    let trial = vec![
+        simulate(&sc[2], &tm, n, &none),
+        simulate(&sc[2], &tm, n, &arm(0.0, 0.0)),
+        simulate(&sc[2], &tm, n, &arm(0.4, 0.0)),
+        simulate(&sc[2], &tm, n, &arm(0.0, 2.2)),
+        simulate(&sc[2], &tm, n, &arm(0.0, 1.62)),
+    ];
+    let bed_rest = |step: u32| Modifiers {
+        forced_bed_days: if step == 1 { 10 } else { 0 },
+        ..Modifiers::NONE
+    };
+    let bed = simulate(&sc[3], &model(&sc[3]), n, &bed_rest);
+    let cross = simulate(&sc[4], &model(&sc[4]), n, &none);
+    Runs {
+        ageing,
+        abc,
+        trial,
+        bed,
+        cross,
+    }
+}
+
+/// Runs the whole suite with the central parameters (mortality calibrated as in a run).
+pub fn validate(opts: &Options) -> Vec<Row> {
+    let params = Params::central();
+    let hazard = mortality::calibrate(&params);
+    let runs = run_designs(&params, &hazard, opts);
+    targets(&runs)
+}
+
+const SEX: [&str; 2] = ["men", "women"];
+
+/// Dodds 2014 Table 2 centiles (P10, P50, P90) at ages 60, 65, …, 90, men then women (P).
+pub const DODDS: [[[f64; 3]; 7]; 2] = [
+    [
+        [33.0, 45.0, 56.0],
+        [31.0, 43.0, 53.0],
+        [29.0, 39.0, 49.0],
+        [26.0, 35.0, 45.0],
+        [23.0, 32.0, 42.0],
+        [19.0, 29.0, 38.0],
+        [16.0, 25.0, 33.0],
+    ],
+    [
+        [18.0, 27.0, 34.0],
+        [17.0, 25.0, 33.0],
+        [16.0, 24.0, 31.0],
+        [14.0, 21.0, 28.0],
+        [13.0, 19.0, 26.0],
+        [11.0, 17.0, 23.0],
+        [9.0, 14.0, 20.0],
+    ],
+];
+
+/// Bohannon 2011 stratum means, m/s: 60-69, 70-79, 80-99; men then women (P).
+pub const BOHANNON: [[f64; 3]; 2] = [[1.339, 1.262, 0.968], [1.241, 1.132, 0.943]];
+pub const BOHANNON_BANDS: [(u32, u32); 3] = [(60, 69), (70, 79), (80, 94)];
+
+const DODDS_SRC: &str = "Dodds 2014, PLoS One 9:e113637, Table 2 (P: transcribed centiles)";
+const AGEING: &str = "ageing-from-50";
+
+/// Median grip of the survivors of one sex at `age` in the ageing design.
+pub fn grip_quantile(
+    lives: &[Life],
+    it: &mut dyn Iterator<Item = usize>,
+    female: bool,
+    age: u32,
+    q: f64,
+) -> f64 {
+    let k = (age as usize) - FIRST_AGE;
+    quantile(
+        it.map(|i| lives[i][k])
+            .filter(|s| s.alive && s.female == female)
+            .map(|s| s.grip),
+        q,
+    )
+}
+
+/// Mean gait speed of one sex pooled over the yearly records at ages lo..=hi.
+pub fn gait_mean(
+    lives: &[Life],
+    it: &mut dyn Iterator<Item = usize>,
+    female: bool,
+    lo: u32,
+    hi: u32,
+) -> f64 {
+    let ks = (lo as usize - FIRST_AGE)..=(hi as usize - FIRST_AGE);
+    mean(it.flat_map(|i| {
+        let l = &lives[i];
+        ks.clone()
+            .filter_map(move |k| l.get(k).copied())
+            .filter(move |s| s.alive && s.female == female)
+            .map(|s| s.gait)
+    }))
+}
+
+/// Prevalence (%) in one sex pooled over records at ages lo..=hi of the ageing design.
+pub fn prevalence(
+    lives: &[Life],
+    it: &mut dyn Iterator<Item = usize>,
+    female: bool,
+    lo: u32,
+    hi: u32,
+    flag: fn(&sim::Snap) -> bool,
+) -> f64 {
+    let ks = (lo as usize - FIRST_AGE)..=(hi as usize - FIRST_AGE);
+    percent(it.flat_map(|i| {
+        let l = &lives[i];
+        ks.clone()
+            .filter_map(move |k| l.get(k).copied())
+            .filter(move |s| s.alive && s.female == female)
+            .map(move |s| flag(&s))
+    }))
+}
+
+/// EWGSOP1 (Cruz-Jentoft 2010, Age Ageing 39:412): low muscle (ALM/height² ≤ 7.26 /
+/// 5.5 kg/m², Baumgartner) with low grip (< 30 / < 20 kg) or slow gait (≤ 0.8 m/s). Used
+/// only to compare with studies that applied it.
+pub fn ewgsop1(s: &sim::Snap) -> bool {
+    let (almi, grip) = if s.female { (5.5, 20.0) } else { (7.26, 30.0) };
+    s.almi <= almi && (s.grip < grip || s.gait <= 0.8)
+}
+
+pub fn ewgsop2_confirmed(s: &sim::Snap) -> bool {
+    s.ewgsop2 >= crate::model::classify::CONFIRMED
+}
+
+/// Mean yearly % loss of `f` among persons of `sex` alive at record `k1`, from `k0`.
+fn yearly_loss(
+    lives: &[Life],
+    it: &mut dyn Iterator<Item = usize>,
+    sex: Option<bool>,
+    k0: usize,
+    k1: usize,
+    f: fn(&sim::Snap) -> f64,
+) -> f64 {
+    let years = (k1 - k0) as f64;
+    mean(
+        it.map(|i| (lives[i][k0], lives[i][k1]))
+            .filter(|(_, b)| b.alive && sex.is_none_or(|f| b.female == f))
+            .map(|(a, b)| -100.0 * (f(&b) / f(&a)).ln() / years),
+    )
+}
+
+/// Every target, computed from the runs.
+pub fn targets(r: &Runs) -> Vec<Row> {
+    let mut rows = Vec::new();
+    let n = r.ageing.len();
+    let a = &r.ageing;
+
+    // --- Grip centiles by age (Dodds 2014) -------------------------------------------
+    for (sex, female) in [false, true].into_iter().enumerate() {
+        for (j, age) in (60..=90).step_by(5).enumerate() {
+            let d = DODDS[sex][j];
+            let p50 = d[1];
+            rows.push(judge(
+                Spec {
+                    id: format!("dodds-grip-p50-{}-{age}", &SEX[sex][..1]),
+                    measure: format!("median grip, {} aged {age}", SEX[sex]),
+                    source: DODDS_SRC,
+                    design: AGEING,
+                    unit: "kg",
+                    published: p50,
+                    interval: None,
+                    accept: (p50 * 0.9, p50 * 1.1),
+                    reason: "±10 %: pooled British cohorts (dynamometers, protocols) vs a model population; centiles rounded to 1 kg",
+                    role: Role::Fit,
+                },
+                estimate(n, |it| grip_quantile(a, it, female, age, 0.5)),
+            ));
+            if age == 70 || age == 80 {
+                for (q, c) in [(0.1, 0usize), (0.9, 2)] {
+                    let v = d[c];
+                    rows.push(judge(
+                        Spec {
+                            id: format!("dodds-grip-p{}-{}-{age}", (q * 100.0) as u32, &SEX[sex][..1]),
+                            measure: format!("grip P{}, {} aged {age}", (q * 100.0) as u32, SEX[sex]),
+                            source: DODDS_SRC,
+                            design: AGEING,
+                            unit: "kg",
+                            published: v,
+                            interval: None,
+                            accept: (v * 0.85, v * 1.15),
+                            reason: "±15 %: tails of pooled cohorts; the spread is not fitted (ALM/height² and quality SDs are fixed)",
+                            role: Role::Independent,
+                        },
+                        estimate(n, |it| grip_quantile(a, it, female, age, q)),
+                    ));
+                }
+            }
+        }
+    }
+
+    // --- Gait speed by age band (Bohannon 2011) --------------------------------------
+    for (sex, female) in [false, true].into_iter().enumerate() {
+        for (j, (lo, hi)) in BOHANNON_BANDS.into_iter().enumerate() {
+            let v = BOHANNON[sex][j];
+            rows.push(judge(
+                Spec {
+                    id: format!("bohannon-gait-{}-{lo}", &SEX[sex][..1]),
+                    measure: format!(
+                        "mean gait speed, {} {lo}-{}",
+                        SEX[sex],
+                        if hi > 90 { 99 } else { hi }
+                    ),
+                    source:
+                        "Bohannon & Williams Andrews 2011, Physiotherapy 97:182 (P: stratum means)",
+                    design: AGEING,
+                    unit: "m/s",
+                    published: v,
+                    interval: None,
+                    accept: (v - 0.08, v + 0.08),
+                    reason:
+                        "±0.08 m/s: strata pool 3-30 m walks and protocols; SDs not obtained (A)",
+                    role: Role::Fit,
+                },
+                estimate(n, |it| gait_mean(a, it, female, lo, hi)),
+            ));
+        }
+    }
+
+    // --- Testosterone (Feldman 2002) --------------------------------------------------
+    rows.push(judge(
+        Spec {
+            id: "feldman-testosterone".into(),
+            measure: "total testosterone change, men 55→65, %/yr".into(),
+            source: "Feldman 2002, J Clin Endocrinol Metab 87:589 (MMAS) (V)",
+            design: AGEING,
+            unit: "%/yr",
+            published: -1.6,
+            interval: None,
+            accept: (-1.9, -1.3),
+            reason: "±0.3 %/yr (A: CI not in the abstract)",
+            role: Role::Input,
+        },
+        estimate(n, |it| {
+            -yearly_loss(a, it, Some(false), 5, 15, |s| s.testosterone)
+        }),
+    ));
+
+    // --- Mortality against the life table ---------------------------------------------
+    for (sex, female) in [false, true].into_iter().enumerate() {
+        let qx = if female { QX_WOMEN } else { QX_MEN };
+        for lo in [60usize, 70, 80] {
+            rows.push(judge(
+                Spec {
+                    id: format!("life-table-{}-{lo}", &SEX[sex][..1]),
+                    measure: format!("deaths observed/expected, {} {lo}-{}", SEX[sex], lo + 9),
+                    source: "SSA 2021 period life table, 2024 Trustees Report (V)",
+                    design: AGEING,
+                    unit: "ratio",
+                    published: 1.0,
+                    interval: None,
+                    accept: (0.9, 1.1),
+                    reason: "±10 %: the baseline is rescaled on a separate 8,000-person reference population",
+                    role: Role::Construction,
+                },
+                estimate(n, |it| {
+                    let (mut d, mut e) = (0.0, 0.0);
+                    for i in it {
+                        let l = &a[i];
+                        for age in lo..lo + 10 {
+                            let k = age - FIRST_AGE;
+                            if k + 1 < l.len() && l[k].alive && l[k].female == female {
+                                e += qx[k];
+                                d += f64::from(u8::from(l[k + 1].died));
+                            }
+                        }
+                    }
+                    d / e
+                }),
+            ));
+        }
+    }
+
+    // --- Prevalence ---------------------------------------------------------------------
+    for (sex, female, v, lo, hi) in [(0, false, 10.0, 8.0, 12.0), (1, true, 10.0, 8.0, 13.0)] {
+        rows.push(judge(
+            Spec {
+                id: format!("shafiee-prevalence-{}", &SEX[sex][..1]),
+                measure: format!("sarcopenia (EWGSOP1), {} ≥ 60, stationary population, %", SEX[sex]),
+                source: "Shafiee 2017, J Diabetes Metab Disord 16:21 (V; EWGSOP1/IWGS/AWGS pooled)",
+                design: AGEING,
+                unit: "%",
+                published: v,
+                interval: Some((lo, hi)),
+                accept: (lo / 1.5, hi * 1.5),
+                reason: "CI ×/÷ 1.5: pools EWGSOP1, IWGS and AWGS 2014 (Huang 2021: a 3-fold spread between definitions)",
+                role: Role::Independent,
+            },
+            estimate(n, |it| prevalence(a, it, female, 60, 94, ewgsop1)),
+        ));
+    }
+    for (sex, female, v) in [(0, false, 4.6), (1, true, 7.9)] {
+        rows.push(judge(
+            Spec {
+                id: format!("patel-prevalence-{}", &SEX[sex][..1]),
+                measure: format!("sarcopenia (EWGSOP1), {} 64-71, %", SEX[sex]),
+                source: "Patel 2013, Age Ageing 42:378 (Hertfordshire, EWGSOP1) (V)",
+                design: AGEING,
+                unit: "%",
+                published: v,
+                interval: None,
+                accept: (v / 2.0, v * 2.0),
+                reason: "×/÷ 2: one UK cohort (n ≈ 1,800); its muscle-mass method and cut-offs may differ from the standard EWGSOP1 ones used here",
+                role: Role::Independent,
+            },
+            estimate(n, |it| prevalence(a, it, female, 64, 71, ewgsop1)),
+        ));
+    }
+
+    // --- Hospital use ≥ 65 (Gorina 2015) --------------------------------------------------
+    let hosp = |it: &mut dyn Iterator<Item = usize>, share: bool| {
+        let (mut num, mut den) = (0.0, 0.0);
+        for i in it {
+            let l = &a[i];
+            for k in (65 - FIRST_AGE)..l.len() - 1 {
+                if l[k].alive {
+                    let adm = f64::from(l[k + 1].admissions);
+                    num += if share {
+                        f64::from(u8::from(adm > 0.0))
+                    } else {
+                        adm
+                    };
+                    den += if share || !l[k + 1].died { 1.0 } else { 0.5 };
+                }
+            }
+        }
+        if share {
+            100.0 * num / den
+        } else {
+            1000.0 * num / den
+        }
+    };
+    rows.push(judge(
+        Spec {
+            id: "gorina-admissions".into(),
+            measure: "hospital discharges per 1,000 persons ≥ 65 per year".into(),
+            source: "Gorina 2015, NCHS National Health Statistics Report 84 (V)",
+            design: AGEING,
+            unit: "/1000/yr",
+            published: 348.0,
+            interval: None,
+            accept: (348.0 * 0.85, 348.0 * 1.15),
+            reason: "±15 %: Medicare fee-for-service 2000-05, includes readmissions and all causes",
+            role: Role::Fit,
+        },
+        estimate(n, |it| hosp(it, false)),
+    ));
+    rows.push(judge(
+        Spec {
+            id: "gorina-hospitalised-share".into(),
+            measure: "share of persons ≥ 65 hospitalised within a year, %".into(),
+            source: "Gorina 2015, NCHS National Health Statistics Report 84 (V)",
+            design: AGEING,
+            unit: "%",
+            published: 21.6,
+            interval: None,
+            accept: (21.6 * 0.8, 21.6 * 1.2),
+            reason: "±20 %: the share depends on how admissions cluster in persons, which is not fitted",
+            role: Role::Independent,
+        },
+        estimate(n, |it| hosp(it, true)),
+    ));
+
+    // --- Health ABC, 70-79, 3 years ---------------------------------------------------------
+    let b = &r.abc;
+    let nb = b.len();
+    const ABC: &str = "health-abc-70-79";
+    // --- Longitudinal loss around 75 (Mitchell 2012) ---------------------------------
+    for (sex, female, v, lo, hi) in [(0, false, 0.89, 0.80, 0.98), (1, true, 0.67, 0.64, 0.70)] {
+        rows.push(judge(
+            Spec {
+                id: format!("mitchell-mass-loss-{}", &SEX[sex][..1]),
+                measure: format!("ALM loss, {} 70-79 over 3 years, %/yr", SEX[sex]),
+                source: "Mitchell 2012, Front Physiol 3:260 (V)",
+                design: ABC,
+                unit: "%/yr",
+                published: v,
+                interval: Some((lo, hi)),
+                accept: (lo - 0.1, hi + 0.1),
+                reason: "published range of the longitudinal studies ± 0.1 %/yr (DXA precision over 3 years)",
+                role: Role::Fit,
+            },
+            estimate(nb, |it| yearly_loss(b, it, Some(female), 0, 3, |s| s.alm)),
+        ));
+    }
+
+    rows.push(judge(
+        Spec {
+            id: "goodpaster-mass-loss".into(),
+            measure: "ALM loss, ages 70-79 over 3 years, %/yr".into(),
+            source: "Goodpaster 2006, J Gerontol A 61:1059 (V; leg lean ≈ 1 %/yr)",
+            design: ABC,
+            unit: "%/yr",
+            published: 1.0,
+            interval: None,
+            accept: (0.7, 1.3),
+            reason: "±0.3 %/yr: the abstract gives ≈1 %/yr for leg lean mass (A); same cohorts as Mitchell's review",
+            role: Role::Independent,
+        },
+        estimate(nb, |it| yearly_loss(b, it, None, 0, 3, |s| s.alm)),
+    ));
+    rows.push(judge(
+        Spec {
+            id: "goodpaster-strength-vs-mass".into(),
+            measure: "strength loss ÷ mass loss (grip %/yr ÷ ALM %/yr), 70-79".into(),
+            source: "Goodpaster 2006, J Gerontol A 61:1059 (V: strength 2.6-4.1 %/yr vs ≈1 %/yr)",
+            design: ABC,
+            unit: "ratio",
+            published: 3.0,
+            interval: Some((2.6, 4.1)),
+            accept: (2.0, 4.1),
+            reason: "lower bound 2.0: Goodpaster measured knee-extensor torque, which falls faster than grip, the model's strength",
+            role: Role::Independent,
+        },
+        estimate(nb, |it| {
+            let idx: Vec<usize> = it.collect();
+            yearly_loss(b, &mut idx.iter().copied(), None, 0, 3, |s| s.grip)
+                / yearly_loss(b, &mut idx.iter().copied(), None, 0, 3, |s| s.alm)
+        }),
+    ));
+    rows.push(judge(
+        Spec {
+            id: "park-diabetes".into(),
+            measure: "3-year ALM loss, diabetes ÷ no diabetes".into(),
+            source: "Park 2007, Diabetes Care 30:1507 (V: leg lean −0.29 vs −0.23 kg)",
+            design: ABC,
+            unit: "ratio",
+            published: 0.29 / 0.23,
+            interval: None,
+            accept: (1.05, 1.6),
+            reason: "CI not in the abstract; SE of the ratio ≈ 0.12 from group sizes (ours), ±2 SE",
+            role: Role::Fit,
+        },
+        estimate(nb, |it| {
+            let (mut d, mut nd) = ((0.0, 0.0), (0.0, 0.0));
+            for i in it {
+                let (s0, s3) = (b[i][0], b[i][3]);
+                if s3.alive {
+                    let acc = if s0.conditions & 1 != 0 {
+                        &mut d
+                    } else {
+                        &mut nd
+                    };
+                    acc.0 += s0.alm - s3.alm;
+                    acc.1 += 1.0;
+                }
+            }
+            (d.0 / d.1) / (nd.0 / nd.1)
+        }),
+    ));
+    let cut: Vec<f64> = [0.2, 0.8]
+        .iter()
+        .map(|q| quantile(b.iter().map(|l| l[0].protein), *q))
+        .collect();
+    rows.push(judge(
+        Spec {
+            id: "houston-protein-quintiles".into(),
+            measure: "3-year ALM loss, top ÷ bottom protein quintile".into(),
+            source:
+                "Houston 2008, Am J Clin Nutr 87:150 (V: aLM −0.400 ± 0.058 vs −0.661 ± 0.057 kg)",
+            design: ABC,
+            unit: "ratio",
+            published: 0.400 / 0.661,
+            interval: Some((0.40, 0.81)),
+            accept: (0.40, 0.81),
+            reason: "95 % CI of the ratio from the published SEs (delta method, ours)",
+            role: Role::Fit,
+        },
+        estimate(nb, |it| {
+            let (mut top, mut bottom) = ((0.0, 0.0), (0.0, 0.0));
+            for i in it {
+                let (s0, s3) = (b[i][0], b[i][3]);
+                if s3.alive {
+                    let loss = s0.alm - s3.alm;
+                    if s0.protein >= cut[1] {
+                        top.0 += loss;
+                        top.1 += 1.0;
+                    } else if s0.protein <= cut[0] {
+                        bottom.0 += loss;
+                        bottom.1 += 1.0;
+                    }
+                }
+            }
+            (top.0 / top.1) / (bottom.0 / bottom.1)
+        }),
+    ));
+    rows.push(judge(
+        Spec {
+            id: "alley-hospitalisation".into(),
+            measure: "extra ALM loss in a year with a hospital stay, %".into(),
+            source: "Alley 2010, J Am Geriatr Soc 58:2085 (V: lean −0.33 kg men, −0.25 kg women)",
+            design: ABC,
+            unit: "%",
+            published: 0.6,
+            interval: None,
+            accept: (0.3, 0.9),
+            reason: "kg turned into % with Health ABC lean mass ≈ 56 kg men, 40 kg women (U); SE not published: ±50 %",
+            role: Role::Fit,
+        },
+        estimate(nb, |it| {
+            let (mut h, mut nh) = ((0.0, 0.0), (0.0, 0.0));
+            for i in it {
+                for k in 0..3 {
+                    let (s0, s1) = (b[i][k], b[i][k + 1]);
+                    if s1.alive {
+                        let acc = if s1.admissions > 0 { &mut h } else { &mut nh };
+                        acc.0 += -100.0 * (s1.alm / s0.alm).ln();
+                        acc.1 += 1.0;
+                    }
+                }
+            }
+            h.0 / h.1 - nh.0 / nh.1
+        }),
+    ));
+
+    // --- Training trial -----------------------------------------------------------------
+    const TRIAL: &str = "training-trial";
+    let t = &r.trial;
+    let nt = t[0].len();
+    let wk = |w: u32| (w / 4) as usize;
+    // Mean ALM change from week 0 to `w` in arm `arm`, among persons alive in every arm.
+    let change = |it: &mut dyn Iterator<Item = usize>, arm: usize, w0: u32, w1: u32| -> f64 {
+        mean(
+            it.filter(|i| t.iter().all(|l| l[*i][wk(w1)].alive))
+                .map(|i| t[arm][i][wk(w1)].alm - t[arm][i][wk(w0)].alm),
+        )
+    };
+    let effect = |it: &mut dyn Iterator<Item = usize>, arm: usize, base: usize, w: u32| {
+        let idx: Vec<usize> = it.collect();
+        change(&mut idx.iter().copied(), arm, 0, w) - change(&mut idx.iter().copied(), base, 0, w)
+    };
+    rows.push(judge(
+        Spec {
+            id: "peterson-training".into(),
+            measure: "lean mass gain vs control after 20 weeks, 3 sessions/wk (ALM ÷ 0.5)".into(),
+            source: "Peterson 2011, Med Sci Sports Exerc 43:249 (V)",
+            design: TRIAL,
+            unit: "kg",
+            published: 1.1,
+            interval: Some((0.9, 1.2)),
+            accept: (0.9, 1.2),
+            reason: "published 95 % CI",
+            role: Role::Fit,
+        },
+        estimate(nt, |it| {
+            effect(it, 1, 0, TRAINING_WEEKS) / ALM_SHARE_OF_LEAN
+        }),
+    ));
+    rows.push(judge(
+        Spec {
+            id: "morton-protein-add-on".into(),
+            measure: "extra fat-free mass from +0.4 g/kg/d protein on top of training (ALM ÷ 0.5)"
+                .into(),
+            source: "Morton 2018, Br J Sports Med 52:376 (V)",
+            design: TRIAL,
+            unit: "kg",
+            published: 0.30,
+            interval: Some((0.09, 0.52)),
+            accept: (0.09, 0.52),
+            reason: "published 95 % CI",
+            role: Role::Fit,
+        },
+        estimate(nt, |it| {
+            effect(it, 2, 1, TRAINING_WEEKS) / ALM_SHARE_OF_LEAN
+        }),
+    ));
+    rows.push(judge(
+        Spec {
+            id: "morton-plateau".into(),
+            measure: "extra fat-free mass from 2.2 instead of 1.62 g/kg/d with training".into(),
+            source: "Morton 2018, Br J Sports Med 52:376 (V: no gain above 1.62 g/kg/d)",
+            design: TRIAL,
+            unit: "kg",
+            published: 0.0,
+            interval: None,
+            accept: (-0.09, 0.09),
+            reason: "below the smallest effect Morton could detect (lower CI bound of the add-on, 0.09 kg)",
+            role: Role::Input,
+        },
+        estimate(nt, |it| effect(it, 3, 4, TRAINING_WEEKS) / ALM_SHARE_OF_LEAN),
+    ));
+    rows.push(judge(
+        Spec {
+            id: "grgic-detraining".into(),
+            measure: "share of the ALM gain left 40 weeks after stopping".into(),
+            source: "Grgic 2022, IJERPH 19:14048 (V: ES +0.99 training, −1.11 after 31-52 wk off)",
+            design: TRIAL,
+            unit: "fraction",
+            published: 1.0 - 1.11 / 0.99,
+            interval: Some((1.0 - 1.75 / 0.99, 1.0 - 0.47 / 0.99)),
+            accept: (1.0 - 1.75 / 0.99, 1.0 - 0.47 / 0.99),
+            reason: "ratio of the published effect sizes and the CI of the detraining ES (ours)",
+            role: Role::Independent,
+        },
+        estimate(nt, |it| {
+            let idx: Vec<usize> = it.collect();
+            let e = |w| effect(&mut idx.iter().copied(), 1, 0, w);
+            e(TRAINING_WEEKS + 40) / e(TRAINING_WEEKS)
+        }),
+    ));
+    rows.push(judge(
+        Spec {
+            id: "esain-grip-detraining".into(),
+            measure: "grip change in the 12 weeks after stopping training, vs control, %".into(),
+            source: "Esain 2017, PMC5697062 (V: grip unchanged after 3 months)",
+            design: TRIAL,
+            unit: "%",
+            published: 0.0,
+            interval: None,
+            accept: (-3.0, 3.0),
+            reason: "±3 %: within grip test-retest variation (A)",
+            role: Role::Input,
+        },
+        estimate(nt, |it| {
+            let idx: Vec<usize> = it.collect();
+            let (w0, w1) = (wk(TRAINING_WEEKS), wk(TRAINING_WEEKS + 12));
+            let g = |arm: usize| {
+                mean(
+                    idx.iter()
+                        .filter(|i| t[0][**i][w1].alive && t[arm][**i][w1].alive)
+                        .map(|i| (t[arm][*i][w1].grip / t[arm][*i][w0].grip).ln()),
+                )
+            };
+            100.0 * (g(1) - g(0))
+        }),
+    ));
+
+    // --- Bed rest (Kortebein 2007) ----------------------------------------------------------
+    let bed = &r.bed;
+    rows.push(judge(
+        Spec {
+            id: "kortebein-bed-rest".into(),
+            measure: "leg lean mass lost in 10 days of bed rest, age 67 ± 5 (ALM × 0.75)".into(),
+            source: "Kortebein 2007, JAMA 297:1772 (V)",
+            design: "bed-rest-10d",
+            unit: "kg",
+            published: 0.95,
+            interval: None,
+            accept: (0.62, 1.28),
+            reason:
+                "±35 %: n = 11, CI not in the abstract (≈2 SE with an SD of change ≈ 0.55 kg, A)",
+            role: Role::Independent,
+        },
+        estimate(bed.len(), |it| {
+            mean(
+                it.filter(|i| bed[*i][1].alive)
+                    .map(|i| bed[i][0].alm - bed[i][1].alm),
+            ) * LEG_SHARE_OF_ALM
+        }),
+    ));
+
+    // --- Young vs old (Mitchell 2012, cross-sectional) ----------------------------------
+    let c = &r.cross;
+    for (sex, female, v) in [(0, false, 0.47), (1, true, 0.37)] {
+        rows.push(judge(
+            Spec {
+                id: format!("mitchell-young-vs-old-{}", &SEX[sex][..1]),
+                measure: format!("ALM difference young (25) vs old (75), {}, %/yr", SEX[sex]),
+                source: "Mitchell 2012, Front Physiol 3:260 (V: cross-sectional)",
+                design: "young-vs-old",
+                unit: "%/yr",
+                published: v,
+                interval: None,
+                accept: (v - 0.15, v + 0.15),
+                reason: "±0.15 %/yr: cross-sectional studies differ in method and birth cohort (A)",
+                role: Role::Independent,
+            },
+            estimate(c.len(), |it| {
+                let (mut y, mut o) = ((0.0, 0.0), (0.0, 0.0));
+                for i in it {
+                    let s = c[i][0];
+                    if s.female == female {
+                        let acc = if s.age < 50.0 { &mut y } else { &mut o };
+                        acc.0 += s.alm;
+                        acc.1 += 1.0;
+                    }
+                }
+                100.0 * ((y.0 / y.1) / (o.0 / o.1)).ln() / 50.0
+            }),
+        ));
+    }
+    rows
+}
+
+fn fmt_num(v: f64) -> String {
+    if !v.is_finite() {
+        "–".into()
+    } else if v.abs() >= 100.0 {
+        format!("{v:.0}")
+    } else if v.abs() >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+fn published_text(r: &Row) -> String {
+    match r.published_interval {
+        Some((lo, hi)) => format!("{} ({}–{})", fmt_num(r.published), fmt_num(lo), fmt_num(hi)),
+        None => fmt_num(r.published),
+    }
+}
+
+fn verdict(r: &Row) -> &'static str {
+    if r.pass {
+        "pass"
+    } else {
+        "FAIL"
+    }
+}
+
+/// A count line: `N targets: P pass, F fail`.
+pub fn summary_line(rows: &[Row]) -> String {
+    let pass = rows.iter().filter(|r| r.pass).count();
+    format!(
+        "{} targets: {} pass, {} fail",
+        rows.len(),
+        pass,
+        rows.len() - pass
+    )
+}
+
+/// The table as aligned text.
+pub fn text(rows: &[Row]) -> String {
+    let mut out = String::new();
+    for r in rows {
+        out.push_str(&format!(
+            "{:<4} {:<30} {:<12} published {:<18} simulated {} [{}, {}]  tolerance [{}, {}] {}\n     {} — {}\n     tolerance: {}\n",
+            verdict(r),
+            r.id,
+            r.role.label(),
+            published_text(r),
+            fmt_num(r.simulated),
+            fmt_num(r.mc_lo),
+            fmt_num(r.mc_hi),
+            fmt_num(r.tolerance.0),
+            fmt_num(r.tolerance.1),
+            r.unit,
+            r.measure,
+            r.source,
+            r.reason,
+        ));
+    }
+    out.push_str(&summary_line(rows));
+    out.push('\n');
+    out
+}
+
+/// The table as Markdown.
+pub fn markdown(rows: &[Row]) -> String {
+    let mut out = String::from(
+        "| target | measure | source | role | published | simulated (MC 95 %) | tolerance | reason | verdict |\n|---|---|---|---|---|---|---|---|---|\n",
+    );
+    for r in rows {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} {} | {} ({}–{}) | {}–{} | {} | {} |\n",
+            r.id,
+            r.measure,
+            r.source,
+            r.role.label(),
+            published_text(r),
+            r.unit,
+            fmt_num(r.simulated),
+            fmt_num(r.mc_lo),
+            fmt_num(r.mc_hi),
+            fmt_num(r.tolerance.0),
+            fmt_num(r.tolerance.1),
+            r.reason,
+            if r.pass { "pass" } else { "**FAIL**" },
+        ));
+    }
+    out.push_str(&format!("\n{}\n", summary_line(rows)));
+    out
+}

@@ -1,0 +1,277 @@
+//! Simulated vs published trajectories as small SVG line charts (no plotting dependency).
+
+use super::{gait_mean, grip_quantile, Runs, BOHANNON, BOHANNON_BANDS, DODDS};
+use crate::model::life_table::{FIRST_AGE, QX_MEN, QX_WOMEN};
+use std::fmt::Write;
+
+/// One line of a chart: label, colour, dashed (published) or solid (simulated), points.
+pub struct Series {
+    pub label: String,
+    pub colour: &'static str,
+    pub dashed: bool,
+    pub points: Vec<(f64, f64)>,
+}
+
+/// A line chart with axes, ticks and a legend.
+pub fn line_chart(title: &str, x_label: &str, y_label: &str, series: &[Series]) -> String {
+    let (w, h, l, r, t, b) = (640.0, 400.0, 60.0, 170.0, 36.0, 46.0);
+    let pts = series.iter().flat_map(|s| s.points.iter());
+    let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
+    for (x, y) in pts.filter(|(_, y)| y.is_finite()) {
+        x0 = x0.min(*x);
+        x1 = x1.max(*x);
+        y0 = y0.min(*y);
+        y1 = y1.max(*y);
+    }
+    let pad = (y1 - y0).max(1e-9) * 0.08;
+    let (y0, y1) = ((y0 - pad).min(0.0_f64.max(y0 - pad)), y1 + pad);
+    let sx = |x: f64| l + (x - x0) / (x1 - x0).max(1e-9) * (w - l - r);
+    let sy = |y: f64| h - b - (y - y0) / (y1 - y0).max(1e-9) * (h - t - b);
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" font-family="sans-serif" font-size="12">"#
+    );
+    let _ = writeln!(s, r#"<rect width="{w}" height="{h}" fill="white"/>"#);
+    let _ = writeln!(s, r#"<text x="{l}" y="20" font-size="14">{title}</text>"#);
+    let _ = writeln!(
+        s,
+        r#"<line x1="{l}" y1="{}" x2="{}" y2="{}" stroke="black"/><line x1="{l}" y1="{t}" x2="{l}" y2="{}" stroke="black"/>"#,
+        h - b,
+        w - r,
+        h - b,
+        h - b
+    );
+    for i in 0..=5 {
+        let xv = x0 + (x1 - x0) * f64::from(i) / 5.0;
+        let yv = y0 + (y1 - y0) * f64::from(i) / 5.0;
+        let _ = writeln!(
+            s,
+            r##"<text x="{:.1}" y="{}" text-anchor="middle">{xv:.0}</text><text x="{}" y="{:.1}" text-anchor="end">{}</text><line x1="{l}" y1="{:.1}" x2="{}" y2="{:.1}" stroke="#dddddd"/>"##,
+            sx(xv),
+            h - b + 16.0,
+            l - 6.0,
+            sy(yv) + 4.0,
+            if y1 - y0 < 5.0 {
+                format!("{yv:.2}")
+            } else {
+                format!("{yv:.0}")
+            },
+            sy(yv),
+            w - r,
+            sy(yv)
+        );
+    }
+    let _ = writeln!(
+        s,
+        r#"<text x="{}" y="{}" text-anchor="middle">{x_label}</text><text x="14" y="{}" transform="rotate(-90 14 {})" text-anchor="middle">{y_label}</text>"#,
+        (l + w - r) / 2.0,
+        h - 8.0,
+        (t + h - b) / 2.0,
+        (t + h - b) / 2.0
+    );
+    for (i, se) in series.iter().enumerate() {
+        let d: Vec<String> = se
+            .points
+            .iter()
+            .filter(|(_, y)| y.is_finite())
+            .map(|(x, y)| format!("{:.1},{:.1}", sx(*x), sy(*y)))
+            .collect();
+        let dash = if se.dashed {
+            r#" stroke-dasharray="6 4""#
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            s,
+            r#"<polyline fill="none" stroke="{}" stroke-width="2"{dash} points="{}"/>"#,
+            se.colour,
+            d.join(" ")
+        );
+        if se.dashed {
+            for (x, y) in se.points.iter().filter(|(_, y)| y.is_finite()) {
+                let _ = writeln!(
+                    s,
+                    r#"<circle cx="{:.1}" cy="{:.1}" r="3" fill="{}"/>"#,
+                    sx(*x),
+                    sy(*y),
+                    se.colour
+                );
+            }
+        }
+        let ly = t + 14.0 + 18.0 * i as f64;
+        let _ = writeln!(
+            s,
+            r#"<line x1="{}" y1="{ly}" x2="{}" y2="{ly}" stroke="{}" stroke-width="2"{dash}/><text x="{}" y="{}">{}</text>"#,
+            w - r + 8.0,
+            w - r + 30.0,
+            se.colour,
+            w - r + 34.0,
+            ly + 4.0,
+            se.label
+        );
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+/// The charts of `docs/validation.md`: (file name, SVG).
+pub fn charts(r: &Runs) -> Vec<(String, String)> {
+    let a = &r.ageing;
+    let n = a.len();
+    let colours = [["#1f77b4", "#6baed6"], ["#d62728", "#fc9272"]];
+    let sexes = ["men", "women"];
+    let mut out = Vec::new();
+
+    let mut grip = Vec::new();
+    for (sex, female) in [false, true].into_iter().enumerate() {
+        for (qi, q) in [0.1, 0.5, 0.9].into_iter().enumerate() {
+            let c = colours[sex][usize::from(qi != 1)];
+            grip.push(Series {
+                label: format!("{} P{} sim", sexes[sex], (q * 100.0) as u32),
+                colour: c,
+                dashed: false,
+                points: (60..=94)
+                    .map(|age| {
+                        (
+                            f64::from(age),
+                            grip_quantile(a, &mut (0..n), female, age, q),
+                        )
+                    })
+                    .collect(),
+            });
+            grip.push(Series {
+                label: format!("{} P{} Dodds", sexes[sex], (q * 100.0) as u32),
+                colour: c,
+                dashed: true,
+                points: (0..7)
+                    .map(|j| (60.0 + 5.0 * j as f64, DODDS[sex][j][qi]))
+                    .collect(),
+            });
+        }
+    }
+    out.push((
+        "grip-by-age.svg".into(),
+        line_chart(
+            "Grip centiles: simulated survivors vs Dodds 2014",
+            "age",
+            "grip, kg",
+            &grip,
+        ),
+    ));
+
+    let mut gait = Vec::new();
+    for (sex, female) in [false, true].into_iter().enumerate() {
+        gait.push(Series {
+            label: format!("{} sim", sexes[sex]),
+            colour: colours[sex][0],
+            dashed: false,
+            points: (60..=94)
+                .map(|age| (f64::from(age), gait_mean(a, &mut (0..n), female, age, age)))
+                .collect(),
+        });
+        gait.push(Series {
+            label: format!("{} Bohannon", sexes[sex]),
+            colour: colours[sex][0],
+            dashed: true,
+            points: BOHANNON_BANDS
+                .iter()
+                .enumerate()
+                .map(|(j, (lo, hi))| (f64::from(lo + hi) / 2.0, BOHANNON[sex][j]))
+                .collect(),
+        });
+    }
+    out.push((
+        "gait-by-age.svg".into(),
+        line_chart(
+            "Gait speed: simulated vs Bohannon 2011",
+            "age",
+            "m/s",
+            &gait,
+        ),
+    ));
+
+    let mut surv = Vec::new();
+    for (sex, female) in [false, true].into_iter().enumerate() {
+        let qx = if female { QX_WOMEN } else { QX_MEN };
+        let start = a.iter().filter(|l| l[0].female == female).count() as f64;
+        surv.push(Series {
+            label: format!("{} sim", sexes[sex]),
+            colour: colours[sex][0],
+            dashed: false,
+            points: (0..a[0].len())
+                .map(|k| {
+                    let alive = a
+                        .iter()
+                        .filter(|l| l[k].alive && l[k].female == female)
+                        .count();
+                    ((FIRST_AGE + k) as f64, alive as f64 / start)
+                })
+                .collect(),
+        });
+        let mut l = 1.0;
+        surv.push(Series {
+            label: format!("{} life table", sexes[sex]),
+            colour: colours[sex][0],
+            dashed: true,
+            points: (0..a[0].len())
+                .step_by(5)
+                .map(|k| {
+                    let p = ((FIRST_AGE + k) as f64, l);
+                    for q in qx.iter().skip(k).take(5) {
+                        l *= 1.0 - q;
+                    }
+                    p
+                })
+                .collect(),
+        });
+    }
+    out.push((
+        "survival.svg".into(),
+        line_chart(
+            "Survival from 50: simulated vs SSA 2021 life table",
+            "age",
+            "surviving fraction",
+            &surv,
+        ),
+    ));
+
+    let mut prev = Vec::new();
+    for (sex, female) in [false, true].into_iter().enumerate() {
+        for (j, (name, flag)) in [
+            (
+                "EWGSOP2 probable",
+                (|s: &super::sim::Snap| s.ewgsop2 >= 1) as fn(&super::sim::Snap) -> bool,
+            ),
+            ("EWGSOP2 confirmed", super::ewgsop2_confirmed),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            prev.push(Series {
+                label: format!("{} {name}", sexes[sex]),
+                colour: colours[sex][j],
+                dashed: false,
+                points: (60..=90)
+                    .step_by(5)
+                    .map(|lo| {
+                        (
+                            f64::from(lo) + 2.0,
+                            super::prevalence(a, &mut (0..n), female, lo, lo + 4, flag),
+                        )
+                    })
+                    .collect(),
+            });
+        }
+    }
+    out.push((
+        "prevalence-by-age.svg".into(),
+        line_chart(
+            "Simulated sarcopenia prevalence by age band",
+            "age",
+            "%",
+            &prev,
+        ),
+    ));
+    out
+}

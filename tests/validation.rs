@@ -1,0 +1,111 @@
+//! The validation suite as tests: every published target must stay inside its tolerance
+//! (the accepted interval, stated per target with its reason in `src/validate/mod.rs`,
+//! widened by 1.96 Monte Carlo standard errors). 3,000 persons per design keep the Monte
+//! Carlo error well below the tolerances and the whole suite to a couple of seconds in
+//! release mode.
+
+use sarcosim::model::mortality;
+use sarcosim::params::{Params, TABLE};
+use sarcosim::validate::{self, Options, Role};
+
+const POPULATION: u64 = 3000;
+
+/// Targets the calibrated model is known to miss, each explained in docs/validation.md
+/// ("Known failures"). They are not hidden: `sarcosim validate` reports them as FAIL and
+/// exits 1, and this test fails as soon as one of them passes (update the list) or any
+/// other target fails.
+const KNOWN_FAILURES: &[&str] = &[
+    "alley-hospitalisation",
+    "gorina-hospitalised-share",
+    "mitchell-young-vs-old-m",
+    "shafiee-prevalence-w",
+];
+
+fn rows_with(params: &Params) -> Vec<validate::Row> {
+    let hazard = mortality::calibrate(params);
+    let runs = validate::run_designs(
+        params,
+        &hazard,
+        &Options {
+            population: POPULATION,
+        },
+    );
+    validate::targets(&runs)
+}
+
+#[test]
+fn every_target_is_within_its_tolerance() {
+    let rows = rows_with(&Params::central());
+    assert!(rows.len() >= 50, "the suite has {} targets", rows.len());
+    let failed: Vec<String> = rows
+        .iter()
+        .filter(|r| !r.pass && !KNOWN_FAILURES.contains(&r.id.as_str()))
+        .map(|r| {
+            format!(
+                "{}: simulated {:.3} outside [{:.3}, {:.3}] {} ({})",
+                r.id, r.simulated, r.tolerance.0, r.tolerance.1, r.unit, r.source
+            )
+        })
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "targets out of tolerance:\n{}",
+        failed.join("\n")
+    );
+    for id in KNOWN_FAILURES {
+        let r = rows
+            .iter()
+            .find(|r| r.id == *id)
+            .expect("known failure exists");
+        assert!(
+            !r.pass,
+            "{id} now passes: remove it from KNOWN_FAILURES and the docs"
+        );
+    }
+    for role in [Role::Fit, Role::Independent] {
+        assert!(rows.iter().any(|r| r.role == role));
+    }
+}
+
+#[test]
+fn a_model_that_loses_muscle_too_fast_fails_its_targets() {
+    let mut p = Params::central();
+    p.age_loss_75_m *= 2.5;
+    let rows = rows_with(&p);
+    let row = rows
+        .iter()
+        .find(|r| r.id == "mitchell-mass-loss-m")
+        .unwrap();
+    assert!(
+        !row.pass,
+        "doubling the loss must fail Mitchell: {:.2}",
+        row.simulated
+    );
+}
+
+#[test]
+fn the_table_holds_the_calibrated_values() {
+    let fit: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/docs/calibration/fit.json"
+        ))
+        .expect("docs/calibration/fit.json (written by `sarcosim calibrate`)"),
+    )
+    .unwrap();
+    let central = Params::central();
+    for entry in fit["parameters"].as_array().unwrap() {
+        let name = entry[0].as_str().unwrap();
+        let fitted = entry[2].as_f64().unwrap();
+        let value = central.get(name).unwrap();
+        assert!(
+            (value - fitted).abs() <= 0.01 * fitted.abs() + 1e-9,
+            "{name}: table {value} vs fitted {fitted}"
+        );
+        let spec = TABLE.iter().find(|s| s.name == name).unwrap();
+        assert!(
+            spec.source.contains("sarcosim calibrate"),
+            "{name}'s source must say it was fitted"
+        );
+    }
+}
