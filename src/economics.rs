@@ -108,7 +108,21 @@ impl Ledger {
         bed_days: u32,
         plan: &StepPlan,
     ) {
-        let d = e.discount(t + dt / 2.0);
+        self.add_discounted_step(e, p, e.discount(t + dt / 2.0), dt, bed_days, plan);
+    }
+
+    /// [`Ledger::add_step`] with the step's discount factor `d = e.discount(t + dt / 2)`
+    /// given (the engine tabulates it per step: no `powf` per person-step).
+    #[inline]
+    pub fn add_discounted_step(
+        &mut self,
+        e: &Economics,
+        p: &Person,
+        d: f64,
+        dt: f64,
+        bed_days: u32,
+        plan: &StepPlan,
+    ) {
         let ic = d * plan.cost;
         self.intervention_cost += ic;
         self.cost += d * e.care_cost(p, dt, bed_days) + ic;

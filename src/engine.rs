@@ -38,6 +38,8 @@ pub struct Plan<'a> {
     is_record_step: Vec<bool>,
     /// Persons with an id below this get trajectory rows.
     trajectory_persons: u64,
+    /// For step s (1-based), the economic discount factor of its midpoint.
+    discount: Vec<f64>,
 }
 
 impl<'a> Plan<'a> {
@@ -64,7 +66,16 @@ impl<'a> Plan<'a> {
             record_of_step[s] = r as u16;
             is_record_step[s] = record_steps[r] == s as u32;
         }
+        let dt = scenario.step_years();
+        let discount = (0..=h)
+            .map(|s| {
+                // The same t as the step loop's, so the factors are bit-identical.
+                let t = (s.max(1) - 1) as f64 * dt;
+                scenario.economics.discount(t + dt / 2.0)
+            })
+            .collect();
         Self {
+            discount,
             trajectory_persons: scenario.trajectory_persons(),
             scenario,
             models,
@@ -154,7 +165,14 @@ impl<'a> Plan<'a> {
             let t = (step - 1) as f64 * dt;
             let plan = enrolment.plan(&person, t, dt, &model.params);
             let ev = model.step(&mut person, &mut streams, &plan.modifiers);
-            ledger.add_step(economics, &person, (t, dt), ev.bed_days, &plan);
+            ledger.add_discounted_step(
+                economics,
+                &person,
+                self.discount[step],
+                dt,
+                ev.bed_days,
+                &plan,
+            );
             let record = usize::from(self.record_of_step[step]);
             let cell = out.summary.cell(draw, arm, record, person.female, age_band);
             cell[summary::PERSON_STEPS] += 1;

@@ -67,13 +67,25 @@ pub fn quality_loss(age: f64, female: bool, p: &Params) -> f64 {
 /// Rates out of bed for this person with these modifiers.
 #[inline]
 pub fn rates(person: &Person, m: &Modifiers, p: &Params) -> Rates {
+    rates_with_shape(person, m, p, age_shape(person.age, p))
+}
+
+/// [`rates`] given `shape = age_shape(person.age, p)` (which the step also needs for the
+/// quality loss: one `powf` per step instead of two).
+#[inline]
+pub fn rates_with_shape(person: &Person, m: &Modifiers, p: &Params, shape: f64) -> Rates {
+    let at75 = if person.female {
+        p.age_loss_75_f
+    } else {
+        p.age_loss_75_m
+    };
     let k0 = p.basal_turnover * DAYS_PER_YEAR;
     let intake = nutrition::effective_intake(person.protein, m);
     let anabolic = nutrition::synthesis_term(intake, person.age, p)
         + hormones::synthesis_term(person, p)
         + m.hormone_anabolic;
-    let catabolic =
-        age_loss(person.age, person.female, p) + illness::breakdown_term(person.conditions, p);
+    // = age_loss(person.age, person.female, p) + …
+    let catabolic = at75 * shape + illness::breakdown_term(person.conditions, p);
     Rates {
         mps: k0 + anabolic,
         mpb: k0 + catabolic,

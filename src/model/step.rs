@@ -345,7 +345,8 @@ impl Model {
             person.testosterone *= self.k.testosterone;
         }
 
-        let rates = muscle::rates(person, m, p);
+        let shape = muscle::age_shape(person.age, p);
+        let rates = muscle::rates_with_shape(person, m, p, shape);
         let bed_loss = f64::from(bed_days)
             * hospital::loss_per_day(person.stay_is_illness, m.hospital_loss_scale, p);
         let regained = if person.recovery_debt == 0.0 {
@@ -401,9 +402,14 @@ impl Model {
             )
         };
         person.weight += person.alm() - alm_before;
-        person.quality_base *= (-muscle::quality_loss(person.age, person.female, p) * dt
-            - p.bed_quality_loss * f64::from(bed_days))
-        .exp();
+        // = muscle::quality_loss(person.age, person.female, p), sharing the age shape.
+        let quality_at75 = if person.female {
+            p.quality_loss_75_f
+        } else {
+            p.quality_loss_75_m
+        };
+        person.quality_base *=
+            (-(quality_at75 * shape) * dt - p.bed_quality_loss * f64::from(bed_days)).exp();
 
         person.age += dt;
         self.reclassify(person);
