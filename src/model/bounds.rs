@@ -44,7 +44,7 @@ impl UpperBound {
     pub fn upper(&self, x: f64) -> f64 {
         let t = (x - self.lo) * self.inv_step;
         if t >= 0.0 && t < self.cells.len() as f64 {
-            self.cells[t as usize]
+            self.cells[t as i32 as usize] // 0 ≤ t < len: exact, and cheaper than `as usize`
         } else {
             f64::INFINITY
         }

@@ -105,7 +105,7 @@ impl OnsetBounds {
     fn row(&self, age: f64) -> [f64; 5] {
         let t = age * Self::CELLS_PER_YEAR;
         if t >= 0.0 && t < self.rows.len() as f64 {
-            self.rows[t as usize]
+            self.rows[t as i32 as usize]
         } else {
             [f64::INFINITY; 5]
         }

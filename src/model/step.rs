@@ -209,7 +209,8 @@ impl Model {
     #[inline]
     pub fn death_rate(&self, person: &Person) -> f64 {
         let s = usize::from(person.female);
-        let age = (person.age.max(0.0) as usize).min(MAX_AGE);
+        // Via i32: a float→usize cast is a dozen instructions on x86-64, and ages fit.
+        let age = (person.age.max(0.0) as i32 as usize).min(MAX_AGE);
         self.hazard[s][age] * mortality::hazard_ratio(person, self.grip_reference[s], &self.params)
     }
 
@@ -274,7 +275,8 @@ impl Model {
     fn death_rate_upper(&self, person: &Person) -> f64 {
         let p = &self.params;
         let s = usize::from(person.female);
-        let age = (person.age.max(0.0) as usize).min(MAX_AGE);
+        // Via i32: a float→usize cast is a dozen instructions on x86-64, and ages fit.
+        let age = (person.age.max(0.0) as i32 as usize).min(MAX_AGE);
         let deficit = ((self.grip_reference[s] - person.grip()) / 5.0).max(0.0);
         let grip_hr = if deficit == 0.0 {
             1.0

@@ -50,7 +50,8 @@ const N: usize = COLUMNS.len();
 /// The age band of an age.
 #[inline]
 pub fn band(age: f64) -> usize {
-    ((age.max(0.0) / 5.0) as usize).min(BANDS - 1)
+    // Via i32 (saturating, like `as usize` for every age a person can have), which is cheaper.
+    ((age.max(0.0) / 5.0) as i32 as usize).min(BANDS - 1)
 }
 
 /// A value in thousandths as an integer, for exact sums (grams, g/m², mm/s).
