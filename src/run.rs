@@ -98,6 +98,13 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary> {
     if opts.resume {
         stale_files_removed = output::remove_stale_temp_files(&layout.dir, opts.shard)?;
         if let Some(done) = complete_and_valid(&layout, scenario, &identity, opts.shard)? {
+            // A crash after the last shard completed but before the comparison was written.
+            let all_complete = Manifest::read(&layout.manifest())
+                .map(|m| m.complete_shards().len() as u32 == opts.shard.count)
+                .unwrap_or(false);
+            if all_complete && !opts.out.join("comparison.parquet").exists() {
+                crate::compare::compare(&opts.out)?.write(&opts.out)?;
+            }
             return Ok(RunSummary {
                 persons: done.end_person - done.first_person,
                 rows: done.rows,

@@ -105,9 +105,14 @@ fn resume_skips_complete_shards_and_redoes_crashed_ones() {
         assert!(x.equals_missing(&y), "{table} differs after resume");
     }
 
-    // Resuming a whole run that is complete does nothing.
+    // Resuming a whole run that is complete does nothing, except write a comparison
+    // that a crash prevented.
+    let comparison = whole.join("comparison.parquet");
+    let before = std::fs::read(&comparison).unwrap();
+    std::fs::remove_file(&comparison).unwrap();
     let o = run(&s, &whole, &["--resume"]);
     assert!(stderr(&o).contains("already complete"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&comparison).unwrap(), before);
 }
 
 #[test]
