@@ -6,6 +6,7 @@
 //! streams (common random numbers); nothing depends on which thread or chunk a person
 //! falls in, so any thread count and any shard split give identical rows.
 
+use crate::checkpoints::Tracker;
 use crate::economics::Ledger;
 use crate::error::{Error, Result};
 use crate::interventions::ArmState;
@@ -38,6 +39,8 @@ pub struct Plan<'a> {
     is_record_step: Vec<bool>,
     /// Persons with an id below this get trajectory rows.
     trajectory_persons: u64,
+    /// Economics inputs per draw (draw 0 central, 1.. sampled).
+    economics: Vec<crate::economics::Economics>,
 }
 
 impl<'a> Plan<'a> {
@@ -64,7 +67,11 @@ impl<'a> Plan<'a> {
             record_of_step[s] = r as u16;
             is_record_step[s] = record_steps[r] == s as u32;
         }
+        let economics = (0..models.len() as u32)
+            .map(|d| scenario.economics.for_draw(scenario.seed, d))
+            .collect();
         Self {
+            economics,
             trajectory_persons: scenario.trajectory_persons(),
             scenario,
             models,
@@ -98,7 +105,7 @@ impl<'a> Plan<'a> {
             index,
             persons: ids.end - ids.start,
             outcomes: (0..arms * draws)
-                .map(|_| OutcomeColumns::default())
+                .map(|_| OutcomeColumns::with_checkpoints(&self.scenario.checkpoints))
                 .collect(),
             trajectories: (0..arms * draws)
                 .map(|_| TrajectoryColumns::default())
@@ -137,7 +144,7 @@ impl<'a> Plan<'a> {
         let with_trajectory = person.id < self.trajectory_persons;
         let mut life = Life::start(&person);
         let arm_spec = &self.scenario.arms[arm];
-        let economics = &self.scenario.economics;
+        let economics = &self.economics[draw];
         let mut enrolment = ArmState::new(
             &arm_spec.interventions,
             self.scenario.seed,
@@ -145,6 +152,7 @@ impl<'a> Plan<'a> {
             person.id,
         );
         let mut ledger = Ledger::default();
+        let mut checkpoints = Tracker::start(&self.scenario.checkpoints, &person);
         self.observe(model, &person, draw, arm, 0, &mut out.summary);
         if with_trajectory {
             self.trajectory_row(model, &person, 0, &life, &mut out.trajectories[k]);
@@ -165,6 +173,7 @@ impl<'a> Plan<'a> {
             if ev.died {
                 break;
             }
+            checkpoints.observe(step as u32, &person);
             if self.is_record_step[step] {
                 self.observe(model, &person, draw, arm, record, &mut out.summary);
                 if with_trajectory {
@@ -173,6 +182,8 @@ impl<'a> Plan<'a> {
             }
         }
         life.finish(start, &person, dt, &ledger, &mut out.outcomes[k]);
+        let horizon = f64::from(self.scenario.horizon_steps) * dt;
+        checkpoints.finish(!person.alive, horizon, &mut out.outcomes[k].checkpoints);
     }
 
     /// Adds a living person to the summary cell of a record.
