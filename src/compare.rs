@@ -1159,6 +1159,30 @@ mod tests {
     }
 
     #[test]
+    fn icer_quadrants_are_named_not_divided() {
+        assert_eq!(icer_point(1000.0, 0.1).0, 10_000.0);
+        assert!(icer_point(1000.0, 0.1).1.is_empty());
+        let (e, n) = icer_point(-50.0, 0.1);
+        assert!(e.is_nan() && n.starts_with("dominant"));
+        let (e, n) = icer_point(50.0, -0.1);
+        assert!(e.is_nan() && n.starts_with("dominated"));
+        let (e, n) = icer_point(-1000.0, -0.1);
+        assert!(e == 10_000.0 && n.starts_with("south-west"));
+    }
+
+    #[test]
+    fn fieller_brackets_the_ratio_and_is_unbounded_when_dq_is_uncertain() {
+        // Δq clearly positive: a finite interval around Δc/Δq, close to the delta method.
+        let (dc, dq, vc, vq) = (1000.0, 0.1, 100.0_f64.powi(2), 0.002_f64.powi(2));
+        let (lo, hi) = fieller(dc, dq, vc, vq, 0.0).unwrap();
+        assert!(lo < 10_000.0 && 10_000.0 < hi);
+        let se = 10_000.0 * ((vc / dc / dc) + (vq / dq / dq)).sqrt();
+        assert!((lo - (10_000.0 - Z95 * se)).abs() < 0.1 * se, "{lo}");
+        // Δq within 1.96 SE of 0: no bounded interval.
+        assert!(fieller(dc, 0.003, vc, vq, 0.0).is_none());
+    }
+
+    #[test]
     fn paired_ratio_difference_of_identical_tables_is_zero() {
         let t = Table {
             ids: vec![0, 1, 2],
