@@ -7,7 +7,7 @@
 //! random numbers from each stream whatever happens, so arms stay aligned (CRN).
 
 use super::classify::{classify, Measures};
-use super::mortality::{self, AgeTable, MAX_AGE};
+use super::mortality::{self, AgeTable, Reference, StartLaw, MAX_AGE};
 use super::{hormones, hospital, illness, muscle, nutrition, training, Modifiers, Person};
 use crate::params::Params;
 use crate::rng::{self, Process, Stream};
@@ -59,6 +59,8 @@ pub struct Model {
     pub bed_days_per_step: u32,
     /// Calibrated yearly baseline hazard by sex and age.
     pub hazard: AgeTable,
+    /// Starting muscle by age, measured on the same reference population.
+    pub start_law: StartLaw,
     /// ALM/height² of the average 65-year-old, by sex (reference for diabetes risk).
     pub almi_reference: [f64; 2],
     /// Grip of the average 65-year-old, by sex (reference for mortality and gait).
@@ -68,12 +70,13 @@ pub struct Model {
 impl Model {
     /// A model for this draw's parameters, with mortality calibrated to the life table.
     pub fn new(params: Params, step: Duration) -> Self {
-        let hazard = mortality::calibrate(&params);
-        Self::with_hazard(params, step, hazard)
+        let reference = mortality::calibrate(&params);
+        Self::with_hazard(params, step, reference)
     }
 
-    /// A model with a given baseline hazard table (used by the calibration itself).
-    pub fn with_hazard(params: Params, step: Duration, hazard: AgeTable) -> Self {
+    /// A model with a given baseline hazard table and starting law (used by the
+    /// calibration itself).
+    pub fn with_hazard(params: Params, step: Duration, reference: Reference) -> Self {
         let p = &params;
         let almi_reference = [p.almi_mean_65_m, p.almi_mean_65_f];
         let heights = [p.height_mean_m, p.height_mean_f];
@@ -85,7 +88,8 @@ impl Model {
             dt: step.years(),
             step_days,
             bed_days_per_step: step_days.round().max(1.0) as u32,
-            hazard,
+            hazard: reference.hazard,
+            start_law: reference.start,
             almi_reference,
             grip_reference,
             params,
