@@ -14,12 +14,28 @@
 //!   $2,000-3,000; U);
 //! - cost per year of each chronic condition 0 (not attributed to the strategy unless set);
 //! - willingness to pay 50,000 per QALY (a conventional US threshold, A).
+//!
+//! Uncertainty (draws 1..K sample every input from its own keyed stream, centred on the
+//! scenario's value; draw 0 keeps the central values; all spreads are assumptions, A,
+//! chosen to span the published ranges named in docs/interventions.md):
+//! - `utility`: normal, SD 0.03 (EQ-5D norms at 65-74 differ by about ± 0.05 between
+//!   countries);
+//! - the sarcopenia decrement (`utility` − `utility_sarcopenia`) and each condition's
+//!   decrement: log-normal with a 95 % range of ÷2 to ×2;
+//! - `cost_sarcopenia_per_year`, `cost_per_bed_day`, each `cost_per_condition_per_year`:
+//!   log-normal, 95 % range ÷1.5 to ×1.5;
+//! - intervention costs (every `cost_per_year` and `cost_per_test`): one common factor,
+//!   log-normal, 95 % range ÷1.25 to ×1.25.
+//!
+//! The discount rate and the willingness to pay are choices of the analysis, not
+//! uncertain inputs: never sampled. `vary_in_draws = false` keeps every input central.
 
 use crate::interventions::StepPlan;
 use crate::model::Person;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Economics {
     pub discount_rate: f64,
     pub utility: f64,
@@ -32,7 +48,20 @@ pub struct Economics {
     pub cost_per_condition_per_year: [f64; 5],
     pub willingness_to_pay: f64,
     pub currency: String,
+    /// Whether draws 1..K sample the inputs (see the module docs).
+    pub vary_in_draws: bool,
+    /// Multiplies every intervention cost (1 in draw 0; sampled in draws 1..K).
+    pub intervention_cost_scale: f64,
 }
+
+/// SD of the utility of a year without sarcopenia across draws (A).
+pub const UTILITY_SD: f64 = 0.03;
+/// 95 % range factor of the utility decrements (sarcopenia, conditions) across draws (A).
+pub const DECREMENT_FACTOR95: f64 = 2.0;
+/// 95 % range factor of the care costs across draws (A).
+pub const COST_FACTOR95: f64 = 1.5;
+/// 95 % range factor of the common intervention-cost multiplier across draws (A).
+pub const INTERVENTION_COST_FACTOR95: f64 = 1.25;
 
 impl Default for Economics {
     fn default() -> Self {
@@ -46,11 +75,49 @@ impl Default for Economics {
             cost_per_condition_per_year: [0.0; 5],
             willingness_to_pay: 50_000.0,
             currency: "USD".to_string(),
+            vary_in_draws: true,
+            intervention_cost_scale: 1.0,
         }
     }
 }
 
 impl Economics {
+    /// The inputs of parameter draw `draw`: the central values in draw 0 (or when
+    /// `vary_in_draws` is off), otherwise sampled from the stream keyed (seed, draw,
+    /// economics), always consuming the same count of numbers.
+    pub fn for_draw(&self, seed: u64, draw: u32) -> Economics {
+        use rand::Rng;
+        let mut e = self.clone();
+        if draw == 0 || !self.vary_in_draws {
+            return e;
+        }
+        let mut rng = crate::rng::stream(
+            seed,
+            draw,
+            crate::rng::PARAMETER_PERSON,
+            crate::rng::Process::Economics,
+        );
+        let mut z = || -> f64 { rng.sample(rand_distr::StandardNormal) };
+        let factor = |z: f64, f95: f64| (z * f95.ln() / 1.959_964).exp();
+        let decrement = (self.utility - self.utility_sarcopenia).max(0.0);
+        e.utility = (self.utility + UTILITY_SD * z()).clamp(0.0, 1.0);
+        e.utility_sarcopenia =
+            (e.utility - decrement * factor(z(), DECREMENT_FACTOR95)).clamp(0.0, 1.0);
+        for c in 0..5 {
+            e.utility_per_condition[c] =
+                (self.utility_per_condition[c] * factor(z(), DECREMENT_FACTOR95)).min(1.0);
+        }
+        e.cost_sarcopenia_per_year = self.cost_sarcopenia_per_year * factor(z(), COST_FACTOR95);
+        e.cost_per_bed_day = self.cost_per_bed_day * factor(z(), COST_FACTOR95);
+        for c in 0..5 {
+            e.cost_per_condition_per_year[c] =
+                self.cost_per_condition_per_year[c] * factor(z(), COST_FACTOR95);
+        }
+        e.intervention_cost_scale =
+            self.intervention_cost_scale * factor(z(), INTERVENTION_COST_FACTOR95);
+        e
+    }
+
     /// Discount factor at run time `t` years.
     #[inline]
     pub fn discount(&self, t: f64) -> f64 {
@@ -123,12 +190,88 @@ impl Ledger {
         bed_days: u32,
         plan: &StepPlan,
     ) {
-        let ic = d * plan.cost;
+        let ic = d * plan.cost * e.intervention_cost_scale;
         self.intervention_cost += ic;
         self.cost += d * e.care_cost(p, dt, bed_days) + ic;
         self.qalys += d * e.utility_of(p) * dt;
         if plan.enrolled {
             self.intervention_years += dt;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn draw_zero_is_central_and_later_draws_vary_every_uncertain_input() {
+        let central = Economics {
+            cost_per_condition_per_year: [100.0; 5],
+            ..Economics::default()
+        };
+        assert_eq!(central.for_draw(7, 0), central);
+        let draws: Vec<Economics> = (1..=200).map(|d| central.for_draw(7, d)).collect();
+        assert_eq!(central.for_draw(7, 3), draws[2], "keyed: reproducible");
+        assert_ne!(central.for_draw(8, 3), draws[2], "the seed matters");
+        let mean = |f: &dyn Fn(&Economics) -> f64| draws.iter().map(f).sum::<f64>() / 200.0;
+        let sd = |f: &dyn Fn(&Economics) -> f64| {
+            let m = mean(f);
+            (draws.iter().map(|e| (f(e) - m).powi(2)).sum::<f64>() / 199.0).sqrt()
+        };
+        // Centred on the central values, with the documented spreads.
+        assert!((mean(&|e| e.utility) - 0.80).abs() < 0.01);
+        assert!((sd(&|e| e.utility) - UTILITY_SD).abs() < 0.008);
+        let log_sd = |f: &dyn Fn(&Economics) -> f64, f95: f64| {
+            let l: Vec<f64> = draws.iter().map(|e| f(e).ln()).collect();
+            let m = l.iter().sum::<f64>() / 200.0;
+            let s = (l.iter().map(|x| (x - m).powi(2)).sum::<f64>() / 199.0).sqrt();
+            (m, s, f95.ln() / 1.959_964)
+        };
+        for (f, c, f95) in [
+            (
+                &(|e: &Economics| e.utility - e.utility_sarcopenia) as &dyn Fn(&Economics) -> f64,
+                0.07,
+                DECREMENT_FACTOR95,
+            ),
+            (
+                &|e: &Economics| e.utility_per_condition[2],
+                0.03,
+                DECREMENT_FACTOR95,
+            ),
+            (
+                &|e: &Economics| e.cost_sarcopenia_per_year,
+                900.0,
+                COST_FACTOR95,
+            ),
+            (&|e: &Economics| e.cost_per_bed_day, 2500.0, COST_FACTOR95),
+            (
+                &|e: &Economics| e.cost_per_condition_per_year[4],
+                100.0,
+                COST_FACTOR95,
+            ),
+            (
+                &|e: &Economics| e.intervention_cost_scale,
+                1.0,
+                INTERVENTION_COST_FACTOR95,
+            ),
+        ] {
+            let (m, s, want) = log_sd(f, f95);
+            assert!(
+                (m - f64::ln(c)).abs() < 0.3 * want + 0.01,
+                "median {} vs {c}",
+                m.exp()
+            );
+            assert!((s / want - 1.0).abs() < 0.2, "log-sd {s} vs {want}");
+        }
+        // The analysis choices never move.
+        assert!(draws
+            .iter()
+            .all(|e| e.discount_rate == 0.03 && e.willingness_to_pay == 50_000.0));
+        let fixed = Economics {
+            vary_in_draws: false,
+            ..central
+        };
+        assert_eq!(fixed.for_draw(7, 5), fixed);
     }
 }

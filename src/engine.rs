@@ -6,6 +6,7 @@
 //! streams (common random numbers); nothing depends on which thread or chunk a person
 //! falls in, so any thread count and any shard split give identical rows.
 
+use crate::checkpoints::Tracker;
 use crate::economics::Ledger;
 use crate::error::{Error, Result};
 use crate::interventions::ArmState;
@@ -38,8 +39,10 @@ pub struct Plan<'a> {
     is_record_step: Vec<bool>,
     /// Persons with an id below this get trajectory rows.
     trajectory_persons: u64,
-    /// For step s (1-based), the economic discount factor of its midpoint.
-    discount: Vec<f64>,
+    /// For draw d and step s (1-based), the economic discount factor of the step's midpoint.
+    discount: Vec<Vec<f64>>,
+    /// Economics inputs per draw (draw 0 central, 1.. sampled).
+    economics: Vec<crate::economics::Economics>,
 }
 
 impl<'a> Plan<'a> {
@@ -66,16 +69,25 @@ impl<'a> Plan<'a> {
             record_of_step[s] = r as u16;
             is_record_step[s] = record_steps[r] == s as u32;
         }
+        let economics: Vec<crate::economics::Economics> = (0..models.len() as u32)
+            .map(|d| scenario.economics.for_draw(scenario.seed, d))
+            .collect();
         let dt = scenario.step_years();
-        let discount = (0..=h)
-            .map(|s| {
-                // The same t as the step loop's, so the factors are bit-identical.
-                let t = (s.max(1) - 1) as f64 * dt;
-                scenario.economics.discount(t + dt / 2.0)
+        let discount = economics
+            .iter()
+            .map(|e| {
+                (0..=h)
+                    .map(|s| {
+                        // The same t as the step loop's, so the factors are bit-identical.
+                        let t = (s.max(1) - 1) as f64 * dt;
+                        e.discount(t + dt / 2.0)
+                    })
+                    .collect()
             })
             .collect();
         Self {
             discount,
+            economics,
             trajectory_persons: scenario.trajectory_persons(),
             scenario,
             models,
@@ -109,7 +121,7 @@ impl<'a> Plan<'a> {
             index,
             persons: ids.end - ids.start,
             outcomes: (0..arms * draws)
-                .map(|_| OutcomeColumns::default())
+                .map(|_| OutcomeColumns::with_checkpoints(&self.scenario.checkpoints))
                 .collect(),
             trajectories: (0..arms * draws)
                 .map(|_| TrajectoryColumns::default())
@@ -148,7 +160,7 @@ impl<'a> Plan<'a> {
         let with_trajectory = person.id < self.trajectory_persons;
         let mut life = Life::start(&person);
         let arm_spec = &self.scenario.arms[arm];
-        let economics = &self.scenario.economics;
+        let economics = &self.economics[draw];
         let mut enrolment = ArmState::new(
             &arm_spec.interventions,
             self.scenario.seed,
@@ -156,6 +168,7 @@ impl<'a> Plan<'a> {
             person.id,
         );
         let mut ledger = Ledger::default();
+        let mut checkpoints = Tracker::start(&self.scenario.checkpoints, &person);
         self.observe(model, &person, draw, arm, 0, &mut out.summary);
         if with_trajectory {
             self.trajectory_row(model, &person, 0, &life, &mut out.trajectories[k]);
@@ -168,7 +181,7 @@ impl<'a> Plan<'a> {
             ledger.add_discounted_step(
                 economics,
                 &person,
-                self.discount[step],
+                self.discount[draw][step],
                 dt,
                 ev.bed_days,
                 &plan,
@@ -183,6 +196,7 @@ impl<'a> Plan<'a> {
             if ev.died {
                 break;
             }
+            checkpoints.observe(step as u32, &person);
             if self.is_record_step[step] {
                 self.observe(model, &person, draw, arm, record, &mut out.summary);
                 if with_trajectory {
@@ -191,6 +205,8 @@ impl<'a> Plan<'a> {
             }
         }
         life.finish(start, &person, dt, &ledger, &mut out.outcomes[k]);
+        let horizon = f64::from(self.scenario.horizon_steps) * dt;
+        checkpoints.finish(!person.alive, horizon, &mut out.outcomes[k].checkpoints);
     }
 
     /// Adds a living person to the summary cell of a record.

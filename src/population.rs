@@ -1,43 +1,41 @@
 //! Drawing a person at the start of a run from the scenario's cohorts, from the person's
 //! own keyed stream: the same id gives the same person in every arm, thread and shard.
 //!
-//! Starting muscle follows the model's own age law: the mean ALM/height² and grip per kg
-//! ALM at age `a` are the age-65 references carried back or forward by the modelled
-//! age-related loss, so a cohort's starting state agrees with the trajectories it will
-//! follow.
+//! Starting muscle follows the model's own law: the mean ALM/height² and grip per kg ALM
+//! at age `a` are the age-65 references moved by the difference the model itself produces
+//! between the survivors aged `a` and aged 65 of its reference population (every loss
+//! the model applies: age, illness, hospital stays, nutrition, hormones, and survival), so
+//! a cohort's starting state agrees with the trajectories it will follow.
 
+use crate::model::mortality::StartLaw;
 use crate::model::{Model, Person};
-use crate::params::Params;
 use crate::rng::{self, Process};
 use crate::scenario::Cohort;
 use rand::Rng;
 use rand_distr::StandardNormal;
 
-/// The modelled cumulative age-related log-loss from onset to `age` for a rate that is
-/// `at75` at 75 and rises linearly from onset.
-fn cumulative_loss(age: f64, at75: f64, p: &Params) -> f64 {
-    at75 * crate::model::muscle::cumulative_age_shape(age, p)
-}
-
-/// Mean ALM/height² of a person of this age, sex and BMI.
-pub fn mean_almi(age: f64, female: bool, bmi: f64, p: &Params) -> f64 {
-    let (at65, loss) = if female {
-        (p.almi_mean_65_f, p.age_loss_75_f)
+/// Mean ALM/height² of a person of this age, sex and BMI: the age-65 reference moved along
+/// the model's own cross-sectional law ([`crate::model::mortality::StartLaw`]).
+pub fn mean_almi(age: f64, female: bool, bmi: f64, model: &Model) -> f64 {
+    let p = &model.params;
+    let at65 = if female {
+        p.almi_mean_65_f
     } else {
-        (p.almi_mean_65_m, p.age_loss_75_m)
+        p.almi_mean_65_m
     };
-    at65 * (cumulative_loss(65.0, loss, p) - cumulative_loss(age, loss, p)).exp()
+    at65 * StartLaw::at(&model.start_law.log_almi, female, age).exp()
         + p.almi_per_bmi * (bmi - 27.0)
 }
 
-/// Mean grip per kg ALM of a person of this age and sex.
-pub fn mean_quality(age: f64, female: bool, p: &Params) -> f64 {
-    let (at65, loss) = if female {
-        (p.quality_mean_65_f, p.quality_loss_75_f)
+/// Mean grip per kg ALM of a person of this age and sex, on the same law.
+pub fn mean_quality(age: f64, female: bool, model: &Model) -> f64 {
+    let p = &model.params;
+    let at65 = if female {
+        p.quality_mean_65_f
     } else {
-        (p.quality_mean_65_m, p.quality_loss_75_m)
+        p.quality_mean_65_m
     };
-    at65 * (cumulative_loss(65.0, loss, p) - cumulative_loss(age, loss, p)).exp()
+    at65 * StartLaw::at(&model.start_law.log_quality, female, age).exp()
 }
 
 /// Which cohort person `id` belongs to: a keyed uniform against the normalised shares.
@@ -93,13 +91,13 @@ pub fn sample_person(
         Some(d) => d.sample(&mut r),
         None => {
             let sd = if female { p.almi_sd_f } else { p.almi_sd_m };
-            (mean_almi(age, female, bmi, p) + sd * z_almi).max(2.5)
+            (mean_almi(age, female, bmi, model) + sd * z_almi).max(2.5)
         }
     };
     let alm = almi * height * height;
     let quality = match &cohort.grip {
         Some(d) => d.sample(&mut r) / alm,
-        None => (mean_quality(age, female, p) + p.quality_sd * z_quality).max(0.3),
+        None => (mean_quality(age, female, model) + p.quality_sd * z_quality).max(0.3),
     };
     let cv = p.training_ceiling_cv;
     let train_ceiling = p.training_ceiling * (cv * z_ceiling - cv * cv / 2.0).exp();
@@ -109,6 +107,9 @@ pub fn sample_person(
     } else {
         (0.0, 0.0)
     };
+    // Drawn after every other draw, so adding it left everyone else's start unchanged.
+    let z_admit: f64 = r.sample(StandardNormal);
+    let sd_admit = p.admission_propensity_sd;
     let mut person = Person {
         id,
         cohort: index as u16,
@@ -141,6 +142,7 @@ pub fn sample_person(
         bed_days_left: 0,
         stay_is_illness: false,
         recovery_debt: 0.0,
+        admission_propensity: (sd_admit * z_admit - sd_admit * sd_admit / 2.0).exp(),
         alive: true,
         class: Default::default(),
     };

@@ -33,6 +33,7 @@ pub enum Process {
     Parameters = 7,
     Interventions = 8,
     Sampling = 9,
+    Economics = 10,
 }
 
 /// SplitMix64's finaliser: a bijection of u64 with full avalanche.

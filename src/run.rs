@@ -206,6 +206,7 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary> {
             plan.record_times(),
             scenario.step_years(),
             scenario.trajectory_persons() > 0,
+            &scenario.checkpoints,
         )?;
         let rows = engine::execute(&plan, &mut sink as &mut dyn Sink, &progress)?;
         person_steps = sink.person_steps();

@@ -521,3 +521,188 @@ fn every_shipped_scenario_checks_and_the_strategy_scenarios_compare_five_and_two
     assert_eq!(arms("strategies-65plus.toml"), 5);
     assert_eq!(arms("hospital-mobility.toml"), 2);
 }
+
+/// A 10-year training programme in 70-79-year-olds with comparison checkpoints.
+fn programme(population: u32, comparison: &str) -> String {
+    format!(
+        r#"
+name = "checkpoints"
+seed = 21
+population = {population}
+horizon = "10y"
+step = "1m"
+record_every = "5y"
+[output]
+trajectories = "none"
+{comparison}
+[[cohort]]
+name = "70-79"
+age = {{ uniform = [70, 80] }}
+[[arm]]
+name = "baseline"
+[[arm]]
+name = "rt"
+[[arm.intervention]]
+kind = "resistance_training"
+uptake = 0.8
+adherence = 0.9
+sessions_per_week = 3
+cost_per_year = 350
+"#
+    )
+}
+
+#[test]
+fn training_lowers_the_alive_and_sarcopenic_share_at_chosen_times_and_ages() {
+    let text = programme(300, "[comparison]\ntimes = [\"5y\", \"10y\"]\nages = [75]");
+    let (_tmp, out) = run_scenario(&text, &[]);
+    // Burden (alive and sarcopenic, % of persons followed) and prevalence among survivors.
+    for outcome in [
+        "burden_ewgsop2_at_10y",
+        "prevalence_ewgsop2_at_10y",
+        "burden_ewgsop2_at_5y",
+        "burden_awgs_at_10y",
+        "burden_ewgsop2_at_age_75",
+    ] {
+        let (d, lo, hi) = row(&out, "rt", outcome, "difference");
+        assert!(
+            d < 0.0 && lo < d && hi < 0.0,
+            "{outcome}: {d:.2} [{lo:.2}, {hi:.2}]"
+        );
+    }
+    // The levels are shares in %, and NNT inverts the avoided share.
+    let (base, _, _) = row(&out, "baseline", "burden_ewgsop2_at_10y", "level");
+    assert!(base > 5.0 && base < 60.0, "baseline burden at 10y {base}");
+    let (d, dlo, dhi) = row(&out, "rt", "burden_ewgsop2_at_10y", "difference");
+    let (nnt, nlo, nhi) = row(&out, "rt", "nnt_ewgsop2_at_10y", "difference");
+    assert!((nnt - 100.0 / -d).abs() < 1e-9, "nnt {nnt} vs Δ {d}");
+    assert!((nlo - 100.0 / -dlo).abs() < 1e-6 && (nhi - 100.0 / -dhi).abs() < 1e-6);
+    // The same burden at the horizon two ways: the checkpoint "10y" and the end columns.
+    let (p10, _, _) = row(&out, "rt", "prevalence_ewgsop2_at_10y", "level");
+    let (pend, _, _) = row(&out, "rt", "prevalence_end_ewgsop2", "level");
+    assert!((p10 - pend).abs() < 1e-9, "{p10} vs {pend}");
+    // Per person: age 75 is followed only for those who started at most 75 (null
+    // otherwise), and a person alive and sarcopenic is alive.
+    let df = read_table(&out, "outcomes");
+    let start = df.column("start_age").unwrap().f64().unwrap().clone();
+    let alive75 = df
+        .column("alive_at_age_75")
+        .unwrap()
+        .bool()
+        .unwrap()
+        .clone();
+    let sarc10 = df.column("ewgsop2_at_10y").unwrap().bool().unwrap().clone();
+    let alive10 = df.column("alive_at_10y").unwrap().bool().unwrap().clone();
+    for i in 0..df.height() {
+        let a = start.get(i).unwrap();
+        assert_eq!(alive75.get(i).is_some(), a <= 75.0, "start age {a}");
+        assert!(alive10.get(i).is_some(), "every person is followed to 10y");
+        if sarc10.get(i) == Some(true) {
+            assert_eq!(alive10.get(i), Some(true));
+        }
+    }
+    let report = sarcosim(&["report", out.to_str().unwrap()]);
+    let text = stdout(&report);
+    assert!(
+        text.contains("burden_ewgsop2_at_age_75") && text.contains("nnt_awgs_at_5y"),
+        "{text}"
+    );
+}
+
+#[test]
+fn bad_comparison_checkpoints_are_reported_with_line_and_key_path() {
+    let text = programme(
+        10,
+        "[comparison]\ntimes = [\"5y\", \"11y\", \"soon\", \"5y\"]\nages = [75, 200]",
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let s = write(tmp.path(), "bad.toml", &text);
+    let o = sarcosim(&["check", s.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("has 4 problems"), "{e}");
+    for want in [
+        "bad.toml:11:16: comparison.times[1]: `11y` is beyond the horizon `10y`",
+        "comparison.times[2]: `soon` is not a duration",
+        "comparison.times[3]: `5y` is given twice",
+        "bad.toml:12:13: comparison.ages[1]: 200 is not an age in [18, 110]",
+    ] {
+        assert!(e.contains(want), "missing `{want}` in\n{e}");
+    }
+}
+
+#[test]
+fn the_icer_has_a_fieller_interval_around_it_that_narrows_with_the_population() {
+    let icer = |n: u32| {
+        // A programme dear enough that its net cost is clearly positive: the ICER then
+        // lies in the north-east quadrant whatever the calibration (at 350/yr the
+        // programme can be cost-saving, and a dominant arm has no ratio to bound).
+        let text = programme(n, "").replace("cost_per_year = 350", "cost_per_year = 3000");
+        let (_tmp, out) = run_scenario(&text, &[]);
+        let r = row_of(
+            &out,
+            "rt",
+            "icer",
+            "difference",
+            Some(0),
+            "monte_carlo_fieller",
+        );
+        // The default checkpoint of a 10-year run is its end.
+        row(&out, "rt", "burden_ewgsop2_at_10y", "difference");
+        r
+    };
+    let (e1, lo1, hi1) = icer(200);
+    let (e2, lo2, hi2) = icer(1600);
+    for (e, lo, hi) in [(e1, lo1, hi1), (e2, lo2, hi2)] {
+        assert!(
+            e > 0.0 && lo < e && e < hi,
+            "ICER {e:.0} [{lo:.0}, {hi:.0}]"
+        );
+    }
+    // 8 × the persons: about 1/√8 ≈ 0.35 of the width.
+    let (w1, w2) = (hi1 - lo1, hi2 - lo2);
+    assert!(w2 < 0.6 * w1, "width {w1:.0} → {w2:.0}");
+}
+
+#[test]
+fn economic_inputs_vary_across_draws_but_not_in_draw_zero() {
+    let run = |vary: bool| {
+        let text = programme(120, &format!("[economics]\nvary_in_draws = {vary}"))
+            .replace("seed = 21", "seed = 21\ndraws = 6")
+            .replace("horizon = \"10y\"", "horizon = \"4y\"");
+        run_scenario(&text, &[])
+    };
+    let (_t1, on) = run(true);
+    let (_t2, off) = run(false);
+    let part = |dir: &Path, draw: u32, c: &str| -> Vec<f64> {
+        let df = sorted(&read_table(dir, "outcomes"));
+        let key = format!("arm=rt/draw={draw}");
+        let parts = df.column("partition").unwrap().str().unwrap().clone();
+        let values = df.column(c).unwrap().f64().unwrap().clone();
+        (0..df.height())
+            .filter(|i| parts.get(*i).unwrap().ends_with(&key))
+            .map(|i| values.get(i).unwrap())
+            .collect()
+    };
+    // Draw 0 holds the central values either way; draws 1.. sample utilities and costs,
+    // on top of the same model parameters (their streams are separate).
+    for c in ["qalys", "cost", "years_lived"] {
+        assert_eq!(part(&on, 0, c), part(&off, 0, c), "{c} in draw 0");
+    }
+    for d in 1..=6 {
+        assert_eq!(part(&on, d, "years_lived"), part(&off, d, "years_lived"));
+        assert_ne!(part(&on, d, "qalys"), part(&off, d, "qalys"), "draw {d}");
+        assert_ne!(part(&on, d, "cost"), part(&off, d, "cost"), "draw {d}");
+    }
+    // So the across-draw interval of the QALYs reflects the utilities' uncertainty.
+    let width = |dir: &Path| {
+        let (_, lo, hi) = row_of(dir, "rt", "qalys", "level", None, "across_draws");
+        hi - lo
+    };
+    assert!(
+        width(&on) > 2.0 * width(&off),
+        "{} vs {}",
+        width(&on),
+        width(&off)
+    );
+}

@@ -10,7 +10,8 @@ use crate::params::Params;
 pub fn admission_rate(person: &Person, p: &Params) -> f64 {
     let mut rate = p.admission_rate_65
         * (p.admission_age_slope * (person.age - 65.0)).exp()
-        * p.admission_condition_hr.powi(person.n_conditions() as i32);
+        * p.admission_condition_hr.powi(person.n_conditions() as i32)
+        * person.admission_propensity;
     if person.class.sarcopenic() {
         rate *= p.admission_sarcopenia_hr;
     }

@@ -162,7 +162,10 @@ mod tests {
         let model = Model::with_hazard(
             p.clone(),
             step,
-            crate::model::mortality::life_table_hazard(),
+            crate::model::mortality::Reference {
+                hazard: crate::model::mortality::life_table_hazard(),
+                start: crate::model::mortality::StartLaw::analytic(&p),
+            },
         );
         let cohort = crate::model::mortality::reference_cohort();
         for id in 0..200u64 {

@@ -28,6 +28,58 @@ const MIN_SURVIVORS: usize = 50;
 /// Yearly hazard by sex (0 men, 1 women) and single year of age.
 pub type AgeTable = [[f64; MAX_AGE + 1]; 2];
 
+/// What the reference population yields besides the hazard: the model's own
+/// cross-sectional muscle law. `log_almi[s][a]` is ln(mean ALM/height² of the survivors
+/// aged `a`) minus the same at 65, `log_quality` the same for grip per kg ALM; cohorts
+/// start on this law (`population::mean_almi`), so a person of any starting age carries
+/// the illness, hospital, nutrition and hormone losses the model applies, not only the
+/// age-related term.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StartLaw {
+    pub log_almi: AgeTable,
+    pub log_quality: AgeTable,
+}
+
+impl StartLaw {
+    /// The age-related loss alone, carried from 65 (the law used to start the reference
+    /// population itself, and below its first age).
+    pub fn analytic(p: &Params) -> Self {
+        let law = |loss: [f64; 2]| {
+            let mut t = [[0.0; MAX_AGE + 1]; 2];
+            for (s, row) in t.iter_mut().enumerate() {
+                for (a, v) in row.iter_mut().enumerate() {
+                    *v = loss[s]
+                        * (super::muscle::cumulative_age_shape(65.0, p)
+                            - super::muscle::cumulative_age_shape(a as f64, p));
+                }
+            }
+            t
+        };
+        Self {
+            log_almi: law([p.age_loss_75_m, p.age_loss_75_f]),
+            log_quality: law([p.quality_loss_75_m, p.quality_loss_75_f]),
+        }
+    }
+
+    /// The law at a fractional age, linear between whole years.
+    #[inline]
+    pub fn at(table: &AgeTable, female: bool, age: f64) -> f64 {
+        let row = &table[usize::from(female)];
+        let a = age.clamp(0.0, MAX_AGE as f64);
+        let i = (a.floor() as usize).min(MAX_AGE - 1);
+        let w = a - i as f64;
+        row[i] * (1.0 - w) + row[i + 1] * w
+    }
+}
+
+/// The calibrated baseline hazard and the starting law measured on the same reference
+/// population.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Reference {
+    pub hazard: AgeTable,
+    pub start: StartLaw,
+}
+
 /// The life table's force of mortality μ = −ln(1 − qx), extended log-linearly outside
 /// ages 50-100 with the slope of the nearest ten years.
 pub fn life_table_hazard() -> AgeTable {
@@ -115,16 +167,21 @@ pub fn reference_cohort() -> Cohort {
 }
 
 /// Scales of the life-table hazard by sex and age so that the reference population,
-/// simulated with this model, dies at the table's rates.
-pub fn calibrate(params: &Params) -> AgeTable {
+/// simulated with this model, dies at the table's rates; and the starting law measured on
+/// the survivors of that population (see [`StartLaw`]).
+pub fn calibrate(params: &Params) -> Reference {
     let lt = life_table_hazard();
+    let analytic = StartLaw::analytic(params);
     let mut model = super::Model::with_hazard(
         params.clone(),
         crate::scenario::duration::Duration {
             count: 1.0,
             unit: crate::scenario::duration::Unit::Month,
         },
-        lt,
+        Reference {
+            hazard: lt,
+            start: analytic,
+        },
     );
     let n = (params.calibration_size.round() as u64).max(2) * 2;
     let cohort = reference_cohort();
@@ -137,18 +194,24 @@ pub fn calibrate(params: &Params) -> AgeTable {
         })
         .collect();
     let mut scale = [[1.0; MAX_AGE + 1]; 2];
+    // ln of the survivors' mean ALM/height² and grip per kg ALM (NaN: too few survivors).
+    let mut mean_log = [[[f64::NAN; MAX_AGE + 1]; 2]; 2];
     for age in FIRST_AGE..MAX_AGE {
         for (sex, row) in scale.iter_mut().enumerate() {
-            let (sum, count) = people
+            let (sum, count, almi, quality) = people
                 .iter()
                 .filter(|(p, _)| p.alive && usize::from(p.female) == sex)
-                .fold((0.0, 0usize), |(s, c), (p, _)| {
+                .fold((0.0, 0usize, 0.0, 0.0), |(s, c, a, q), (p, _)| {
                     (
                         s + hazard_ratio(p, model.grip_reference[sex], params),
                         c + 1,
+                        a + p.alm_index(),
+                        q + p.grip() / p.alm(),
                     )
                 });
             row[age] = if count >= MIN_SURVIVORS {
+                mean_log[0][sex][age] = (almi / count as f64).ln();
+                mean_log[1][sex][age] = (quality / count as f64).ln();
                 count as f64 / sum
             } else {
                 row[age - 1]
@@ -180,7 +243,32 @@ pub fn calibrate(params: &Params) -> AgeTable {
             *h *= s;
         }
     }
-    out
+    // The measured law, relative to 65; before the first age and after the survivors run
+    // out it continues with the increments of the age-related law.
+    let measured = |logs: &[[f64; MAX_AGE + 1]; 2], analytic: &AgeTable| {
+        let mut t = *analytic;
+        for sex in 0..2 {
+            let at65 = logs[sex][65];
+            for age in FIRST_AGE..=MAX_AGE {
+                t[sex][age] = if logs[sex][age].is_finite() {
+                    logs[sex][age] - at65
+                } else {
+                    t[sex][age - 1] + analytic[sex][age] - analytic[sex][age - 1]
+                };
+            }
+            for age in (0..FIRST_AGE).rev() {
+                t[sex][age] = t[sex][age + 1] + analytic[sex][age] - analytic[sex][age + 1];
+            }
+        }
+        t
+    };
+    Reference {
+        hazard: out,
+        start: StartLaw {
+            log_almi: measured(&mean_log[0], &analytic.log_almi),
+            log_quality: measured(&mean_log[1], &analytic.log_quality),
+        },
+    }
 }
 
 #[cfg(test)]

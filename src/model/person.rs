@@ -42,6 +42,8 @@ pub struct Person {
     pub stay_is_illness: bool,
     /// Loss still recoverable after discharge, in log-ALM units.
     pub recovery_debt: f64,
+    /// Multiplier of the admission hazard (log-normal, mean 1), fixed for life.
+    pub admission_propensity: f64,
     pub alive: bool,
     /// Classification at the end of the last step.
     pub class: Classification,

@@ -9,7 +9,7 @@
 use super::bounds::UpperBound;
 use super::classify::{classify, Measures};
 use super::illness::OnsetBounds;
-use super::mortality::{self, AgeTable, MAX_AGE};
+use super::mortality::{self, AgeTable, Reference, StartLaw, MAX_AGE};
 use super::{hospital, illness, muscle, nutrition, training, Modifiers, Person};
 use crate::params::Params;
 use crate::rng::{self, Process, Stream};
@@ -61,6 +61,8 @@ pub struct Model {
     pub bed_days_per_step: u32,
     /// Calibrated yearly baseline hazard by sex and age.
     pub hazard: AgeTable,
+    /// Starting muscle by age, measured on the same reference population.
+    pub start_law: StartLaw,
     /// ALM/height² of the average 65-year-old, by sex (reference for diabetes risk).
     pub almi_reference: [f64; 2],
     /// Grip of the average 65-year-old, by sex (reference for mortality and gait).
@@ -130,12 +132,13 @@ pub struct StepConstants {
 impl Model {
     /// A model for this draw's parameters, with mortality calibrated to the life table.
     pub fn new(params: Params, step: Duration) -> Self {
-        let hazard = mortality::calibrate(&params);
-        Self::with_hazard(params, step, hazard)
+        let reference = mortality::calibrate(&params);
+        Self::with_hazard(params, step, reference)
     }
 
-    /// A model with a given baseline hazard table (used by the calibration itself).
-    pub fn with_hazard(params: Params, step: Duration, hazard: AgeTable) -> Self {
+    /// A model with a given baseline hazard table and starting law (used by the
+    /// calibration itself).
+    pub fn with_hazard(params: Params, step: Duration, reference: Reference) -> Self {
         let p = &params;
         let almi_reference = [p.almi_mean_65_m, p.almi_mean_65_f];
         let heights = [p.height_mean_m, p.height_mean_f];
@@ -162,7 +165,8 @@ impl Model {
             dt: step.years(),
             step_days,
             bed_days_per_step: step_days.round().max(1.0) as u32,
-            hazard,
+            hazard: reference.hazard,
+            start_law: reference.start,
             almi_reference,
             grip_reference,
             params,
@@ -214,31 +218,12 @@ impl Model {
         self.hazard[s][age] * mortality::hazard_ratio(person, self.grip_reference[s], &self.params)
     }
 
-    /// The yearly admission hazard: [`hospital::admission_rate`] with the power of the
-    /// condition hazard ratio taken from a table.
-    #[inline]
-    pub fn admission_rate(&self, person: &Person) -> f64 {
-        let p = &self.params;
-        let n = person.n_conditions() as usize;
-        let hr = if n < self.k.admission_condition_hr.len() {
-            self.k.admission_condition_hr[n]
-        } else {
-            p.admission_condition_hr.powi(n as i32)
-        };
-        let mut rate =
-            p.admission_rate_65 * (p.admission_age_slope * (person.age - 65.0)).exp() * hr;
-        if person.class.sarcopenic() {
-            rate *= p.admission_sarcopenia_hr;
-        }
-        rate
-    }
-
     /// The exact decisions, out of line so that the compiler does not compute them
     /// speculatively (they are needed only for uniforms near the threshold).
     #[cold]
     #[inline(never)]
     fn admitted_exactly(&self, person: &Person, u: f64) -> bool {
-        rng::occurs(u, self.admission_rate(person) * self.dt)
+        rng::occurs(u, hospital::admission_rate(person, &self.params) * self.dt)
     }
 
     #[cold]
@@ -247,9 +232,10 @@ impl Model {
         rng::occurs(u, self.death_rate(person) * self.dt)
     }
 
-    /// An upper bound of [`Model::admission_rate`] without `exp`.
+    /// An upper bound of [`hospital::admission_rate`] without `exp` (it must follow every
+    /// factor of that function: `tests::hazard_bounds_hold` checks it).
     #[inline]
-    fn admission_rate_upper(&self, person: &Person) -> f64 {
+    pub fn admission_rate_upper(&self, person: &Person) -> f64 {
         let p = &self.params;
         let Some(hr) = self
             .k
@@ -266,13 +252,15 @@ impl Model {
         p.admission_rate_65
             * self.bounds.admission_age.upper(person.age)
             * hr
+            * person.admission_propensity
             * sarcopenia
             * (1.0 + 1e-9)
     }
 
-    /// An upper bound of [`Model::death_rate`] without `powf`.
+    /// An upper bound of [`Model::death_rate`] without `powf` (checked by
+    /// `tests::hazard_bounds_hold`).
     #[inline]
-    fn death_rate_upper(&self, person: &Person) -> f64 {
+    pub fn death_rate_upper(&self, person: &Person) -> f64 {
         let p = &self.params;
         let s = usize::from(person.female);
         // Via i32: a float→usize cast is a dozen instructions on x86-64, and ages fit.
@@ -424,5 +412,44 @@ impl Model {
             ev.died = true;
         }
         ev
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::duration::Unit;
+
+    /// The bounds that let most events skip `exp` must stay above the exact hazards for
+    /// every state persons go through (a model change that adds a factor to a hazard must
+    /// add it to its bound too).
+    #[test]
+    fn hazard_bounds_hold() {
+        let p = Params::central();
+        let step = Duration {
+            count: 1.0,
+            unit: Unit::Month,
+        };
+        let model = Model::new(p.clone(), step);
+        let cohort = mortality::reference_cohort();
+        let mut checked = 0;
+        for id in 0..400u64 {
+            let mut person = crate::population::sample_person(id, 0, &cohort, &model, 7, 0);
+            let mut s = Streams::new(7, 0, id);
+            while person.alive {
+                let admission = hospital::admission_rate(&person, &p);
+                assert!(
+                    model.admission_rate_upper(&person) >= admission,
+                    "{person:?}"
+                );
+                assert!(
+                    model.death_rate_upper(&person) >= model.death_rate(&person),
+                    "{person:?}"
+                );
+                checked += 1;
+                model.step(&mut person, &mut s, &Modifiers::NONE);
+            }
+        }
+        assert!(checked > 100_000, "{checked}");
     }
 }

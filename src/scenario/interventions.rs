@@ -525,6 +525,9 @@ pub fn check_economics(
     if let Some(c) = &r.currency {
         e.currency = c.clone();
     }
+    if let Some(v) = r.vary_in_draws {
+        e.vary_in_draws = v;
+    }
     for (key, map, target, is_utility) in [
         (
             "utility_per_condition",

@@ -45,6 +45,8 @@ pub struct Scenario {
     pub parameters: BTreeMap<String, f64>,
     pub output: OutputSpec,
     pub economics: crate::economics::Economics,
+    /// Times and ages at which the comparison reports burden and prevalence.
+    pub checkpoints: Vec<crate::checkpoints::Checkpoint>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -308,5 +310,7 @@ pub fn describe(s: &Scenario) -> String {
     for (k, v) in &s.parameters {
         let _ = writeln!(o, "parameter   {k} = {v}");
     }
+    let labels: Vec<&str> = s.checkpoints.iter().map(|c| c.label.as_str()).collect();
+    let _ = writeln!(o, "checkpoints {}", labels.join(", "));
     o
 }

@@ -23,6 +23,16 @@ pub struct RawScenario {
     pub parameters: BTreeMap<String, f64>,
     pub output: Option<RawOutput>,
     pub economics: Option<RawEconomics>,
+    pub comparison: Option<RawComparison>,
+}
+
+/// `[comparison]`: checkpoints of the paired comparison.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawComparison {
+    /// Run times, e.g. `["5y", "10y"]`.
+    pub times: Option<Vec<String>>,
+    /// Ages, e.g. `[75, 85]`.
+    pub ages: Option<Vec<f64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -129,6 +139,7 @@ pub struct RawEconomics {
     pub cost_per_condition_per_year: Option<BTreeMap<String, f64>>,
     pub willingness_to_pay: Option<f64>,
     pub currency: Option<String>,
+    pub vary_in_draws: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -146,6 +146,7 @@ fn unknown_key_hint(path: &KeyPath) -> Option<String> {
             "parameters",
             "output",
             "economics",
+            "comparison",
         ],
         _ if path.0.first() == Some(&super::locate::Seg::Key("cohort".into())) => &[
             "name",
@@ -207,7 +208,11 @@ fn unknown_key_hint(path: &KeyPath) -> Option<String> {
             "cost_per_condition_per_year",
             "willingness_to_pay",
             "currency",
+            "vary_in_draws",
         ],
+        _ if path.0.first() == Some(&super::locate::Seg::Key("comparison".into())) => {
+            &["times", "ages"]
+        }
         _ => &["name", "description", "trajectories"],
     };
     known
@@ -412,6 +417,13 @@ fn check(raw: &RawScenario, problems: &mut Vec<Problem>) -> Option<Scenario> {
         problems,
     );
 
+    let checkpoints = check_comparison(
+        raw.comparison.as_ref(),
+        &top.key("comparison"),
+        (horizon, step),
+        problems,
+    );
+
     for (k, v) in &raw.parameters {
         let path = top.key("parameters").key(k);
         match params::spec(k) {
@@ -467,7 +479,105 @@ fn check(raw: &RawScenario, problems: &mut Vec<Problem>) -> Option<Scenario> {
         parameters: raw.parameters.clone(),
         output: OutputSpec { trajectories },
         economics,
+        checkpoints,
     })
+}
+
+/// Resolves `[comparison]`: time checkpoints (default every 10 years and the horizon) and
+/// age checkpoints (default none).
+fn check_comparison(
+    raw: Option<&super::raw::RawComparison>,
+    path: &KeyPath,
+    (horizon, step): (Option<Duration>, Option<Duration>),
+    problems: &mut Vec<Problem>,
+) -> Vec<crate::checkpoints::Checkpoint> {
+    use crate::checkpoints::{age_label, At, Checkpoint, MAX_CHECKPOINTS};
+    let (Some(h), Some(s)) = (horizon, step) else {
+        return Vec::new();
+    };
+    let horizon_steps = h.in_steps(s).max(1) as u32;
+    let mut out: Vec<Checkpoint> = Vec::new();
+    match raw.and_then(|r| r.times.as_ref()) {
+        None => {
+            let mut t = 10u32;
+            while f64::from(t) < h.years() - 1e-9 {
+                let d = Duration {
+                    count: f64::from(t),
+                    unit: super::duration::Unit::Year,
+                };
+                out.push(Checkpoint {
+                    label: d.to_string(),
+                    at: At::Step(d.in_steps(s) as u32),
+                });
+                t += 10;
+            }
+            out.push(Checkpoint {
+                label: h.to_string(),
+                at: At::Step(horizon_steps),
+            });
+        }
+        Some(times) => {
+            for (i, text) in times.iter().enumerate() {
+                let p = path.key("times").index(i);
+                match text.parse::<Duration>() {
+                    Err(e) => problems.push(
+                        Problem::new(p, e.to_string())
+                            .hint("times look like \"5y\", \"6m\" or \"20w\""),
+                    ),
+                    Ok(d) if d.years() < s.years() - 1e-12 => problems.push(Problem::new(
+                        p,
+                        format!("`{d}` is shorter than the step `{s}`"),
+                    )),
+                    Ok(d) if d.years() > h.years() + 1e-9 => problems.push(
+                        Problem::new(p, format!("`{d}` is beyond the horizon `{h}`"))
+                            .hint("checkpoints must lie within the run"),
+                    ),
+                    Ok(d) => {
+                        let at = At::Step((d.in_steps(s) as u32).clamp(1, horizon_steps));
+                        if out.iter().any(|c| c.at == at) {
+                            problems.push(Problem::new(p, format!("`{d}` is given twice")));
+                        } else {
+                            out.push(Checkpoint {
+                                label: d.to_string(),
+                                at,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+    for (i, a) in raw
+        .and_then(|r| r.ages.as_ref())
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let p = path.key("ages").index(i);
+        if !(AGE_RANGE.0..=AGE_RANGE.1).contains(a) {
+            problems.push(Problem::new(
+                p,
+                format!("{a} is not an age in [{}, {}]", AGE_RANGE.0, AGE_RANGE.1),
+            ));
+        } else if out.iter().any(|c| c.at == At::Age(*a)) {
+            problems.push(Problem::new(p, format!("age {a} is given twice")));
+        } else {
+            out.push(Checkpoint {
+                label: age_label(*a),
+                at: At::Age(*a),
+            });
+        }
+    }
+    if out.len() > MAX_CHECKPOINTS {
+        problems.push(Problem::new(
+            path.clone(),
+            format!(
+                "{} checkpoints (times and ages) asked for; at most {MAX_CHECKPOINTS}",
+                out.len()
+            ),
+        ));
+    }
+    out
 }
 
 fn trajectories(v: &toml::Value) -> Option<Trajectories> {

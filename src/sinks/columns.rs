@@ -13,24 +13,36 @@ pub trait ColumnTable: Default + Send {
     /// Room for `n` more rows in every column.
     fn reserve(&mut self, n: usize);
     fn into_frame(self) -> PolarsResult<DataFrame>;
-    fn schema() -> PolarsResult<Schema> {
-        Ok(Self::default().into_frame()?.schema().as_ref().clone())
+    /// An empty table with the same columns (dynamic columns included).
+    fn empty_like(&self) -> Self;
+    /// The schema of tables like this one.
+    fn schema_like(&self) -> PolarsResult<Schema> {
+        Ok(self.empty_like().into_frame()?.schema().as_ref().clone())
     }
 }
 
 macro_rules! column_table {
-    ($(#[$doc:meta])* $name:ident { $( $field:ident : $ty:ty ),* $(,)? }) => {
+    ($(#[$doc:meta])* $name:ident { $( $field:ident : $ty:ty ),* $(,)? } $( extra $extra:ident : $ety:ty )?) => {
         $(#[$doc])*
         #[derive(Default, Debug, Clone, PartialEq)]
-        pub struct $name { $( pub $field: Vec<$ty>, )* }
+        pub struct $name { $( pub $field: Vec<$ty>, )* $( pub $extra: $ety, )? }
 
         impl ColumnTable for $name {
             fn len(&self) -> usize { self.person_id.len() }
-            fn append(&mut self, other: &mut Self) { $( self.$field.append(&mut other.$field); )* }
+            fn append(&mut self, other: &mut Self) {
+                $( self.$field.append(&mut other.$field); )*
+                $( self.$extra.append(&mut other.$extra); )?
+            }
             fn reserve(&mut self, n: usize) { $( self.$field.reserve(n); )* }
             fn into_frame(self) -> PolarsResult<DataFrame> {
                 let height = self.len();
-                DataFrame::new(height, vec![ $( Column::new(stringify!($field).into(), self.$field), )* ])
+                #[allow(unused_mut)]
+                let mut columns = vec![ $( Column::new(stringify!($field).into(), self.$field), )* ];
+                $( columns.extend(self.$extra.columns()); )?
+                DataFrame::new(height, columns)
+            }
+            fn empty_like(&self) -> Self {
+                Self { $( $field: Vec::new(), )* $( $extra: self.$extra.empty_like(), )? }
             }
         }
     };
@@ -68,6 +80,17 @@ column_table! {
         qalys: f64,
         intervention_cost: f64,
         intervention_years: f64,
+    }
+    extra checkpoints: crate::checkpoints::CheckpointColumns
+}
+
+impl OutcomeColumns {
+    /// An empty outcomes table with the columns of these checkpoints.
+    pub fn with_checkpoints(checkpoints: &[crate::checkpoints::Checkpoint]) -> Self {
+        Self {
+            checkpoints: crate::checkpoints::CheckpointColumns::new(checkpoints),
+            ..Self::default()
+        }
     }
 }
 

@@ -31,19 +31,19 @@ struct TableWriter<T: ColumnTable> {
 }
 
 impl<T: ColumnTable> TableWriter<T> {
-    fn create(path: PathBuf) -> Result<Self> {
+    fn create(path: PathBuf, like: &T) -> Result<Self> {
         let parent = path.parent().expect("partition files have a parent");
         fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         let tmp = temp_path(&path);
         let file = File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
         let writer = ParquetWriter::new(file)
             .with_compression(compression())
-            .batched(&T::schema()?)?;
+            .batched(&like.schema_like()?)?;
         Ok(Self {
             path,
             tmp,
             writer,
-            buffer: T::default(),
+            buffer: like.empty_like(),
             rows: 0,
         })
     }
@@ -64,7 +64,8 @@ impl<T: ColumnTable> TableWriter<T> {
         if self.buffer.is_empty() {
             return Ok(());
         }
-        let frame = std::mem::take(&mut self.buffer).into_frame()?;
+        let empty = self.buffer.empty_like();
+        let frame = std::mem::replace(&mut self.buffer, empty).into_frame()?;
         self.rows += frame.height() as u64;
         self.writer.write_batch(&frame)?;
         Ok(())
@@ -92,6 +93,7 @@ pub struct ParquetSink {
 
 impl ParquetSink {
     /// Opens the writers of every (draw, arm); `trajectories` says whether that table is written.
+    #[allow(clippy::too_many_arguments)]
     pub fn create(
         layout: Layout,
         shard: Shard,
@@ -100,21 +102,23 @@ impl ParquetSink {
         record_times: Vec<f64>,
         step_years: f64,
         trajectories: bool,
+        checkpoints: &[crate::checkpoints::Checkpoint],
     ) -> Result<Self> {
+        let outcome_like = OutcomeColumns::with_checkpoints(checkpoints);
+        let trajectory_like = TrajectoryColumns::default();
         let mut outcomes = Vec::new();
         let mut trajs = Vec::new();
         for draw in 0..=draws {
             for arm in &arm_names {
                 outcomes.push(TableWriter::create(
                     layout.partition("outcomes", arm, draw, shard),
+                    &outcome_like,
                 )?);
                 if trajectories {
-                    trajs.push(TableWriter::create(layout.partition(
-                        "trajectories",
-                        arm,
-                        draw,
-                        shard,
-                    ))?);
+                    trajs.push(TableWriter::create(
+                        layout.partition("trajectories", arm, draw, shard),
+                        &trajectory_like,
+                    )?);
                 }
             }
         }

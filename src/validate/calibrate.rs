@@ -4,9 +4,10 @@
 //! The objective is Σ ((simulated − published) / half-width of the accepted interval)²
 //! over the `fit` targets only; `independent` targets never enter it. Every evaluation
 //! uses the same persons and random streams (common random numbers), so the objective is
-//! a deterministic function of the parameters. The baseline mortality hazard is
-//! calibrated once at the starting values and held fixed during the fit (it moves little
-//! with these parameters; `sarcosim validate` recalibrates it).
+//! a deterministic function of the parameters. The reference population (baseline
+//! mortality hazard and the starting law of muscle by age) is recomputed before every
+//! block and held fixed within it (it moves little with one block's steps; the final
+//! figures, like `sarcosim validate`, use the reference of the fitted values).
 
 use super::{run_designs, targets, Options, Role, Row};
 use crate::model::mortality;
@@ -32,9 +33,10 @@ pub const BLOCKS: &[&[&str]] = &[
         "gait.per_kg_grip",
         "gait.age_slope_after_75",
         "hospital.admission_rate_65",
+        "hospital.propensity_sd_log",
     ],
     &["training.gain_rate", "training.protein_synergy"],
-    &["hospital.recovery_fraction", "hospital.illness_mpb_rise"],
+    &["hospital.recovery_fraction", "hospital.recovery_rate"],
 ];
 
 #[derive(Clone, Debug, Serialize)]
@@ -149,9 +151,9 @@ pub fn calibrate(
     log: &mut dyn FnMut(&str),
 ) -> (Params, FitReport) {
     let start = Params::central();
-    let hazard = mortality::calibrate(&start);
     let opts = Options { population };
-    let rows_of = |p: &Params| targets(&run_designs(p, &hazard, &opts));
+    let rows_with = |p: &Params, r: &mortality::Reference| targets(&run_designs(p, r, &opts));
+    let rows_of = |p: &Params| rows_with(p, &mortality::calibrate(p));
     let before = rows_of(&start);
     let objective_before = objective(&before);
     log(&format!(
@@ -163,12 +165,13 @@ pub fn calibrate(
         for block in BLOCKS {
             let x0: Vec<f64> = block.iter().map(|n| params.get(n).unwrap().ln()).collect();
             let base = params.clone();
+            let reference = mortality::calibrate(&base);
             let mut f = |x: &[f64]| {
                 let mut p = base.clone();
                 for (name, v) in block.iter().zip(x) {
                     p.set(name, clamp(name, v.exp()));
                 }
-                objective(&rows_of(&p))
+                objective(&rows_with(&p, &reference))
             };
             let (x, v, calls) = nelder_mead(&mut f, &x0, 0.15, max_per_block);
             evaluations += calls;
