@@ -11,7 +11,7 @@ use crate::interventions::{self, Definition, Eligibility, Intervention, Kind, Se
 use crate::params;
 
 /// Every kind-specific key, for "does not apply to this kind" messages.
-const KIND_KEYS: [&str; 11] = [
+pub(crate) const KIND_KEYS: [&str; 11] = [
     "sessions_per_week",
     "intensity",
     "target_g_per_kg",

@@ -182,17 +182,6 @@ fn unknown_key_hint(path: &KeyPath) -> Option<String> {
             "adherence",
             "dropout_per_year",
             "cost_per_year",
-            "sessions_per_week",
-            "intensity",
-            "target_g_per_kg",
-            "supplement_g_per_day",
-            "below_nmol_per_l",
-            "days",
-            "loss_reduction",
-            "every",
-            "definition",
-            "refer_to",
-            "cost_per_test",
             "age",
             "sex",
             "conditions_any",
@@ -215,8 +204,15 @@ fn unknown_key_hint(path: &KeyPath) -> Option<String> {
         }
         _ => &["name", "description", "trajectories"],
     };
+    let in_arm = path.0.first() == Some(&super::locate::Seg::Key("arm".into()));
+    let kind_keys: &[&str] = if in_arm {
+        &super::interventions::KIND_KEYS
+    } else {
+        &[]
+    };
     known
         .iter()
+        .chain(kind_keys)
         .map(|k| (params::edit_distance(key, k), *k))
         .filter(|(d, _)| *d <= 3)
         .min()
