@@ -98,6 +98,11 @@ fn plan_draws(
 /// run of the shard that is being recomputed), so no reader counts them twice.
 fn remove_other_summary_parts(layout: &Layout, shard: Shard, kept: &[DrawPart]) -> Result<()> {
     let summary = layout.dir.join("summary");
+    // A `sarcosim-results/1` directory kept one summary file per shard, directly here.
+    let old = summary.join(shard.file_name());
+    if old.is_file() {
+        std::fs::remove_file(&old).map_err(|e| Error::io(&old, e))?;
+    }
     let Ok(entries) = std::fs::read_dir(&summary) else {
         return Ok(());
     };
