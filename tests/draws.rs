@@ -173,3 +173,35 @@ fn sharded_runs_extend_shard_by_shard_and_report_waits_for_all() {
         .exists());
     assert_same_results(&fresh, &grown);
 }
+
+#[test]
+fn a_crashed_extension_resumes_with_the_missing_draws_only() {
+    let t = tempfile::tempdir().unwrap();
+    let s = small(t.path());
+    let fresh = t.path().join("fresh");
+    run_ok(&s, &fresh, &["--draws", "2"]);
+    let grown = t.path().join("grown");
+    run_ok(&s, &grown, &["--draws", "0"]);
+    run_ok(&s, &grown, &["--draws", "2"]);
+    // As if the extension had crashed: record running, its new part not recorded, the
+    // part's summary never renamed into place.
+    let path = grown.join("manifest.json");
+    let mut m: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    m["shards"][0]["status"] = "running".into();
+    m["shards"][0]["parts"].as_array_mut().unwrap().truncate(1);
+    std::fs::write(&path, serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    std::fs::remove_file(grown.join("summary/draws-0001-0002/shard-0000-of-0001.parquet")).unwrap();
+    assert!(!report(&grown).status.success());
+    let o = sarcosim(&[
+        "run",
+        s.to_str().unwrap(),
+        "--out",
+        grown.to_str().unwrap(),
+        "--draws",
+        "2",
+        "--resume",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("draws 1..2"), "{}", stderr(&o));
+    assert_same_results(&fresh, &grown);
+}
