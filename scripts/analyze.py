@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Prevalence of sarcopenia by arm, sex and 5-year age band from a sarcosim results directory.
 
-Reads every shard's summary (DIR/summary/*.parquet) with polars, adds the integer counts
+Reads every shard's summary (DIR/summary/**/*.parquet) with polars, adds the integer counts
 of all shards and records, and prints the share of person-records classified by each
 definition. Usage: python3 scripts/analyze.py RESULTS_DIR [--draw 0]
 """
@@ -19,7 +19,8 @@ def main() -> int:
     ap.add_argument("results", type=Path)
     ap.add_argument("--draw", type=int, default=0)
     args = ap.parse_args()
-    files = sorted((args.results / "summary").glob("shard-*.parquet"))
+    # One file per shard and draw range: summary/draws-AAAA-BBBB/shard-KKKK-of-NNNN.parquet
+    files = sorted((args.results / "summary").rglob("shard-*.parquet"))
     if not files:
         print(f"error: no summary files under {args.results}/summary", file=sys.stderr)
         return 2

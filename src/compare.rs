@@ -524,7 +524,7 @@ pub fn compare(dir: &Path) -> Result<Comparison> {
     } else {
         arms.first().cloned().unwrap_or_default()
     };
-    let draws = manifest.identity.draws;
+    let draws = manifest.draws;
     let econ: crate::economics::Economics = manifest
         .scenario_resolved
         .get("economics")

@@ -27,8 +27,10 @@ pub const CHUNK_PERSONS: u64 = 512;
 /// Everything the workers share: the scenario, one model per draw, the record schedule.
 pub struct Plan<'a> {
     pub scenario: &'a Scenario,
-    /// One per draw (draw 0 = central parameters).
+    /// One per draw computed, draws `first_draw..` (draw 0 = central parameters).
     pub models: Vec<Model>,
+    /// The draw of `models[0]`: a run extending a directory computes only the new draws.
+    pub first_draw: u32,
     /// Persons of this shard.
     pub persons: Range<u64>,
     /// Step at which each record is taken (record 0 = the start).
@@ -48,12 +50,21 @@ pub struct Plan<'a> {
 impl<'a> Plan<'a> {
     /// Builds the models of every draw (this calibrates mortality per draw).
     pub fn new(scenario: &'a Scenario, persons: Range<u64>) -> Self {
+        Self::for_draws(scenario, persons, 0)
+    }
+
+    /// Builds the models of draws `first_draw..=scenario.draws` only.
+    pub fn for_draws(scenario: &'a Scenario, persons: Range<u64>, first_draw: u32) -> Self {
         let base = scenario.params();
         let pinned: Vec<String> = scenario.parameters.keys().cloned().collect();
-        let models = (0..=scenario.draws)
+        let models = (first_draw..=scenario.draws)
             .map(|d| Model::new(base.for_draw(scenario.seed, d, &pinned), scenario.step))
             .collect();
-        Self::with_models(scenario, persons, models)
+        let mut plan = Self::with_models(scenario, persons, models);
+        plan.first_draw = first_draw;
+        // Economics are keyed by the draw too.
+        plan.set_economics();
+        plan
     }
 
     pub fn with_models(scenario: &'a Scenario, persons: Range<u64>, models: Vec<Model>) -> Self {
@@ -69,11 +80,35 @@ impl<'a> Plan<'a> {
             record_of_step[s] = r as u16;
             is_record_step[s] = record_steps[r] == s as u32;
         }
-        let economics: Vec<crate::economics::Economics> = (0..models.len() as u32)
-            .map(|d| scenario.economics.for_draw(scenario.seed, d))
+        let mut plan = Self {
+            discount: Vec::new(),
+            economics: Vec::new(),
+            trajectory_persons: scenario.trajectory_persons(),
+            scenario,
+            models,
+            first_draw: 0,
+            persons,
+            record_steps,
+            record_of_step,
+            is_record_step,
+        };
+        plan.set_economics();
+        plan
+    }
+
+    /// The economics inputs and discount factors of draws `first_draw..`.
+    fn set_economics(&mut self) {
+        let scenario = self.scenario;
+        let h = scenario.horizon_steps as usize;
+        let economics: Vec<crate::economics::Economics> = (0..self.models.len() as u32)
+            .map(|d| {
+                scenario
+                    .economics
+                    .for_draw(scenario.seed, self.first_draw + d)
+            })
             .collect();
         let dt = scenario.step_years();
-        let discount = economics
+        self.discount = economics
             .iter()
             .map(|e| {
                 (0..=h)
@@ -85,17 +120,7 @@ impl<'a> Plan<'a> {
                     .collect()
             })
             .collect();
-        Self {
-            discount,
-            economics,
-            trajectory_persons: scenario.trajectory_persons(),
-            scenario,
-            models,
-            persons,
-            record_steps,
-            record_of_step,
-            is_record_step,
-        }
+        self.economics = economics;
     }
 
     pub fn record_times(&self) -> Vec<f64> {
@@ -135,7 +160,7 @@ impl<'a> Plan<'a> {
                     &self.scenario.cohorts,
                     model,
                     self.scenario.seed,
-                    draw as u32,
+                    self.first_draw + draw as u32,
                 );
                 for arm in 0..arms {
                     self.simulate_person(model, draw, arm, &start, &mut out);
@@ -156,7 +181,8 @@ impl<'a> Plan<'a> {
         let k = draw * self.scenario.arms.len() + arm;
         let dt = model.dt;
         let mut person = start.clone();
-        let mut streams = Streams::new(self.scenario.seed, draw as u32, person.id);
+        let mut streams =
+            Streams::new(self.scenario.seed, self.first_draw + draw as u32, person.id);
         let with_trajectory = person.id < self.trajectory_persons;
         let mut life = Life::start(&person);
         let arm_spec = &self.scenario.arms[arm];
@@ -164,7 +190,7 @@ impl<'a> Plan<'a> {
         let mut enrolment = ArmState::new(
             &arm_spec.interventions,
             self.scenario.seed,
-            draw as u32,
+            self.first_draw + draw as u32,
             person.id,
         );
         let mut ledger = Ledger::default();

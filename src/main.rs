@@ -93,12 +93,16 @@ fn execute(command: Command) -> anyhow::Result<()> {
                     .iter()
                     .map(|(t, n)| format!("{n} {t} rows"))
                     .collect();
+                let draws = if summary.first_draw == 0 {
+                    format!("{} draw(s)", s.draws + 1)
+                } else {
+                    format!("draws {}..{} (added)", summary.first_draw, s.draws)
+                };
                 eprintln!(
-                    "{}: {} persons × {} arm(s) × {} draw(s) in {:.2} s on {} thread(s); {} → {}",
+                    "{}: {} persons × {} arm(s) × {draws} in {:.2} s on {} thread(s); {} → {}",
                     s.name,
                     summary.persons,
                     s.arms.len(),
-                    s.draws + 1,
                     summary.wall_seconds,
                     summary.threads,
                     rows.join(", "),

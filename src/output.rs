@@ -3,10 +3,22 @@
 //!
 //! ```text
 //! DIR/manifest.json
-//! DIR/summary/shard-KKKK-of-NNNN.parquet
+//! DIR/summary/draws-AAAA-BBBB/shard-KKKK-of-NNNN.parquet
 //! DIR/outcomes/arm=A/draw=D/shard-KKKK-of-NNNN.parquet
 //! DIR/trajectories/arm=A/draw=D/shard-KKKK-of-NNNN.parquet
 //! ```
+//!
+//! Draws can be added to a finished run later (`run --draws M` on a directory holding
+//! draws 0..K, K < M, runs only K+1..M). That works because every draw's results depend on
+//! (seed, draw, person, process) only, never on how many draws a run has; so the draw
+//! count is *not* part of the [`RunIdentity`]. Instead each shard's manifest record lists
+//! the draw ranges ("parts") it holds complete, and each part has its own summary file
+//! `summary/draws-AAAA-BBBB/` (draws AAAA..=BBBB, the range one invocation computed):
+//! adding draws only adds files, an existing file is never rewritten. `outcomes` and
+//! `trajectories` are partitioned by draw already. The manifest's top-level `draws` is the
+//! most draws any run asked of the directory; a shard is complete only when its parts
+//! cover 0..=draws. A run asking for fewer draws than the directory holds is refused
+//! (exit 2): silently doing nothing would hide that its `--draws` was not what was used.
 //! Files being written carry a leading dot and a `.tmp` suffix, which polars, pyarrow,
 //! DuckDB and Spark all skip.
 
@@ -20,7 +32,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Version of the results layout; bumped when a table's meaning changes.
-pub const FORMAT: &str = "sarcosim-results/1";
+pub const FORMAT: &str = "sarcosim-results/2";
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// Shard K of N: the persons `[K·P/N, (K+1)·P/N)` of a population of P.
@@ -137,8 +149,12 @@ impl Layout {
         self.dir.join("manifest.json")
     }
 
-    pub fn summary(&self, shard: Shard) -> PathBuf {
-        self.dir.join("summary").join(shard.file_name())
+    /// The summary of draws `first..=last` of a shard.
+    pub fn summary(&self, shard: Shard, first: u32, last: u32) -> PathBuf {
+        self.dir
+            .join("summary")
+            .join(format!("draws-{first:04}-{last:04}"))
+            .join(shard.file_name())
     }
 
     pub fn partition(&self, table: &str, arm: &str, draw: u32, shard: Shard) -> PathBuf {
@@ -172,7 +188,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
 }
 
-/// What makes two shards parts of the same run.
+/// What makes two shards parts of the same run. Not the draw count: draws are independent
+/// of each other, so a run may be extended with more draws (see the module docs).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunIdentity {
     pub engine_version: String,
@@ -181,7 +198,6 @@ pub struct RunIdentity {
     pub fingerprint: String,
     pub seed: u64,
     pub population: u64,
-    pub draws: u32,
     pub shard_count: u32,
 }
 
@@ -193,7 +209,6 @@ impl RunIdentity {
             fingerprint: scenario.fingerprint(),
             seed: scenario.seed,
             population: scenario.population,
-            draws: scenario.draws,
             shard_count,
         }
     }
@@ -218,7 +233,6 @@ impl RunIdentity {
             other.population.to_string(),
             self.population.to_string(),
         );
-        cmp("draws", other.draws.to_string(), self.draws.to_string());
         cmp(
             "shard count",
             other.shard_count.to_string(),
@@ -255,6 +269,36 @@ pub struct ShardRecord {
     /// manifest's, so shards of different runs are never added up).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run: Option<RunIdentity>,
+    /// The last draw of this shard: the draws 0..=draws it holds when `Complete`, is
+    /// computing when `Running`.
+    #[serde(default)]
+    pub draws: u32,
+    /// The draw ranges whose files are complete, in order; `rows` above is their sum.
+    #[serde(default)]
+    pub parts: Vec<DrawPart>,
+}
+
+/// Draws `first..=last` of a shard, written by one invocation: the summary file
+/// `summary/draws-FIRST-LAST/` and the outcome/trajectory partitions of those draws.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DrawPart {
+    pub first: u32,
+    pub last: u32,
+    pub rows: BTreeMap<String, u64>,
+}
+
+impl ShardRecord {
+    /// The last draw d such that the complete parts cover 0..=d without a gap.
+    pub fn complete_draws(&self) -> Option<u32> {
+        let mut next = 0u32;
+        for p in &self.parts {
+            if p.first != next {
+                break;
+            }
+            next = p.last + 1;
+        }
+        next.checked_sub(1)
+    }
 }
 
 /// `manifest.json`: the run's identity, its resolved scenario, and every shard.
@@ -263,6 +307,10 @@ pub struct Manifest {
     pub format: String,
     #[serde(flatten)]
     pub identity: RunIdentity,
+    /// The most draws any run asked of this directory (0..=draws); every shard must hold
+    /// them all for the run to be complete.
+    #[serde(default)]
+    pub draws: u32,
     pub step_years: f64,
     pub arms: Vec<String>,
     pub record_times: Vec<f64>,
@@ -279,10 +327,11 @@ impl Manifest {
         })
     }
 
+    /// The shards complete for all of the directory's draws.
     pub fn complete_shards(&self) -> Vec<u32> {
         self.shards
             .iter()
-            .filter(|s| s.status == ShardStatus::Complete)
+            .filter(|s| s.status == ShardStatus::Complete && s.complete_draws() == Some(self.draws))
             .map(|s| s.index)
             .collect()
     }
@@ -402,17 +451,17 @@ pub fn update_manifest(
     result
 }
 
-/// Every file a complete shard has: its summary and, per arm and draw, its outcomes and
-/// (when written) trajectories. Table name and path.
+/// Every file a complete part of a shard has: its summary and, per arm and draw, its
+/// outcomes and (when written) trajectories. Table name and path.
 pub fn shard_files(
     layout: &Layout,
     shard: Shard,
     arms: &[String],
-    draws: u32,
+    part: &DrawPart,
     trajectories: bool,
 ) -> Vec<(&'static str, PathBuf)> {
-    let mut files = vec![("summary", layout.summary(shard))];
-    for draw in 0..=draws {
+    let mut files = vec![("summary", layout.summary(shard, part.first, part.last))];
+    for draw in part.first..=part.last {
         for arm in arms {
             files.push(("outcomes", layout.partition("outcomes", arm, draw, shard)));
             if trajectories {
@@ -599,7 +648,6 @@ mod tests {
             fingerprint: "f".into(),
             seed: 1,
             population: 1,
-            draws: 0,
             shard_count: 4,
         };
         assert!(check_directory(&Layout::new(&dir), &id, false).is_ok());

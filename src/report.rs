@@ -28,25 +28,26 @@ pub fn load(dir: &Path) -> Result<Results> {
     }
     let manifest = Manifest::read(&path)?;
     let n = manifest.identity.shard_count;
+    let draws = manifest.draws;
+    // A shard is complete only for the draws its complete parts cover.
     let missing: Vec<String> = (0..n)
-        .filter(|k| {
-            !manifest
-                .shards
-                .iter()
-                .any(|s| s.index == *k && s.status == ShardStatus::Complete)
-        })
-        .map(|k| {
-            let state = manifest
-                .shards
-                .iter()
-                .find(|s| s.index == k)
-                .map_or("missing", |_| "running or failed");
-            format!("{k} ({state})")
+        .filter_map(|k| {
+            let record = manifest.shards.iter().find(|s| s.index == k);
+            let state = match record {
+                None => "missing".to_string(),
+                Some(r) if r.status != ShardStatus::Complete => "running or failed".to_string(),
+                Some(r) => match r.complete_draws() {
+                    Some(d) if d == draws => return None,
+                    Some(d) => format!("holds draws 0..{d} of 0..{draws}"),
+                    None => format!("holds none of draws 0..{draws}"),
+                },
+            };
+            Some(format!("{k} ({state})"))
         })
         .collect();
     if !missing.is_empty() {
         return Err(Error::Results(format!(
-            "{} is incomplete: {} of {n} shards not complete: {}\n      hint: run the missing shards with --shard K/{n} (or --resume)",
+            "{} is incomplete: {} of {n} shards not complete: {}\n      hint: run the missing shards with --shard K/{n} --draws {draws} (or --resume)",
             dir.display(),
             missing.len(),
             missing.join(", ")
@@ -71,28 +72,48 @@ pub fn load(dir: &Path) -> Result<Results> {
             foreign.join(" | ")
         )));
     }
+    // The summary files the manifest lists: per shard, one per complete draw range.
+    let mut expected: Vec<std::path::PathBuf> = Vec::new();
+    for r in &manifest.shards {
+        let shard = Shard {
+            index: r.index,
+            count: n,
+        };
+        for p in &r.parts {
+            expected.push(layout.summary(shard, p.first, p.last));
+        }
+    }
     let summary_dir = dir.join("summary");
-    let expected: Vec<String> = (0..n)
-        .map(|k| Shard { index: k, count: n }.file_name())
-        .collect();
-    if let Ok(entries) = std::fs::read_dir(&summary_dir) {
+    let mut stack = vec![summary_dir.clone()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in entries.flatten() {
+            let path = e.path();
             let name = e.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".parquet") && !name.starts_with('.') && !expected.contains(&name) {
+            if path.is_dir() {
+                stack.push(path);
+            } else if name.ends_with(".parquet")
+                && !name.starts_with('.')
+                && !expected.contains(&path)
+            {
                 return Err(Error::Results(format!(
-                    "{} holds {name}, which belongs to a run split into a different number of shards than the manifest's {n}",
-                    summary_dir.display()
+                    "{} holds {}, which the manifest does not list (a file of another run, or of a run split into a different number of shards than the manifest's {n})",
+                    summary_dir.display(),
+                    path.strip_prefix(dir).unwrap_or(&path).display()
                 )));
             }
         }
     }
     let mut frames = Vec::new();
-    for name in &expected {
-        let p = summary_dir.join(name);
-        let file = File::open(&p).map_err(|e| Error::io(&p, e))?;
+    for p in &expected {
+        let file = File::open(p).map_err(|e| Error::io(p, e))?;
         frames.push(ParquetReader::new(file).finish()?.lazy());
     }
     let keys = [
+        "scenario",
+        "seed",
         "arm",
         "draw",
         "record",
@@ -256,7 +277,7 @@ pub fn text_report(r: &Results) -> Result<String> {
         "scenario {} · seed {} · {} persons per arm · engine {}",
         m.identity.scenario, m.identity.seed, m.identity.population, m.identity.engine_version
     );
-    for draw in 0..=m.identity.draws as i32 {
+    for draw in 0..=m.draws as i32 {
         for arm in &m.arms {
             let _ = writeln!(out, "\n== arm {arm} · draw {draw}: population by year ==");
             out.push_str(&render(&by_time(r, arm, draw)?));

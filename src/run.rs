@@ -5,7 +5,8 @@
 use crate::engine::{self, Plan};
 use crate::error::{Error, Result};
 use crate::output::{
-    self, iso_time, Layout, Manifest, RunIdentity, Shard, ShardRecord, ShardStatus, FORMAT,
+    self, iso_time, DrawPart, Layout, Manifest, RunIdentity, Shard, ShardRecord, ShardStatus,
+    FORMAT,
 };
 use crate::scenario::Scenario;
 use crate::sinks::parquet::ParquetSink;
@@ -42,41 +43,90 @@ pub struct RunSummary {
     pub skipped: bool,
     /// With `resume`: temporary files of a crashed run removed.
     pub stale_files_removed: usize,
+    /// The first draw computed: 0, or K+1 when the directory held draws 0..=K of the shard.
+    pub first_draw: u32,
 }
 
-/// With `--resume`: the shard's manifest record if the shard is complete and its files are
-/// all there, readable, with the recorded row counts.
-fn complete_and_valid(
-    layout: &Layout,
-    scenario: &Scenario,
-    identity: &RunIdentity,
-    shard: Shard,
-) -> Result<Option<ShardRecord>> {
-    if !layout.manifest().exists() {
-        return Ok(None);
-    }
-    let manifest = Manifest::read(&layout.manifest())?;
-    let Some(record) = manifest
-        .shards
-        .into_iter()
-        .find(|r| r.index == shard.index && r.status == ShardStatus::Complete)
-    else {
-        return Ok(None);
-    };
-    if record.run.as_ref().is_some_and(|r| r != identity) {
-        return Ok(None);
-    }
+/// Whether every file of a complete part is there, readable, with the recorded row counts.
+fn part_valid(layout: &Layout, scenario: &Scenario, shard: Shard, part: &DrawPart) -> bool {
     let arms: Vec<String> = scenario.arms.iter().map(|a| a.name.clone()).collect();
     let files = output::shard_files(
         layout,
         shard,
         &arms,
-        scenario.draws,
+        part,
         scenario.trajectory_persons() > 0,
     );
-    Ok(output::shard_files_invalid(&files, &record.rows)
-        .is_none()
-        .then_some(record))
+    output::shard_files_invalid(&files, &part.rows).is_none()
+}
+
+/// The draws a shard must still compute and the parts it keeps. The shard's record keeps
+/// its complete parts from draw 0 on (checked file by file with `--resume`); the run
+/// computes the draws after them. A rerun of a shard that already holds every draw
+/// recomputes all of them, unless `--resume` says to skip it (then `None`).
+fn plan_draws(
+    layout: &Layout,
+    scenario: &Scenario,
+    identity: &RunIdentity,
+    opts: &RunOptions,
+    record: Option<&ShardRecord>,
+) -> Option<(u32, Vec<DrawPart>)> {
+    let Some(record) = record.filter(|r| r.run.as_ref().is_none_or(|r| r == identity)) else {
+        return Some((0, Vec::new()));
+    };
+    let mut kept: Vec<DrawPart> = Vec::new();
+    for p in &record.parts {
+        let next = kept.last().map_or(0, |k| k.last + 1);
+        if p.first != next
+            || p.last > scenario.draws
+            || (opts.resume && !part_valid(layout, scenario, opts.shard, p))
+        {
+            break;
+        }
+        kept.push(p.clone());
+    }
+    match kept.last().map(|p| p.last) {
+        Some(last) if last == scenario.draws => {
+            (!(opts.resume && record.status == ShardStatus::Complete)).then(|| (0, Vec::new()))
+        }
+        Some(last) => Some((last + 1, kept)),
+        None => Some((0, Vec::new())),
+    }
+}
+
+/// Removes this shard's summary files of draw ranges other than `kept` (parts of an earlier
+/// run of the shard that is being recomputed), so no reader counts them twice.
+fn remove_other_summary_parts(layout: &Layout, shard: Shard, kept: &[DrawPart]) -> Result<()> {
+    let summary = layout.dir.join("summary");
+    // A `sarcosim-results/1` directory kept one summary file per shard, directly here.
+    let old = summary.join(shard.file_name());
+    if old.is_file() {
+        std::fs::remove_file(&old).map_err(|e| Error::io(&old, e))?;
+    }
+    let Ok(entries) = std::fs::read_dir(&summary) else {
+        return Ok(());
+    };
+    for e in entries.flatten() {
+        let part_dir = e.path();
+        let file = part_dir.join(shard.file_name());
+        let is_kept = kept
+            .iter()
+            .any(|p| layout.summary(shard, p.first, p.last) == file);
+        if part_dir.is_dir() && file.exists() && !is_kept {
+            std::fs::remove_file(&file).map_err(|e| Error::io(&file, e))?;
+        }
+    }
+    Ok(())
+}
+
+fn sum_rows(parts: &[DrawPart]) -> RowCounts {
+    let mut rows = RowCounts::new();
+    for p in parts {
+        for (t, n) in &p.rows {
+            *rows.entry(t.clone()).or_default() += n;
+        }
+    }
+    rows
 }
 
 fn host() -> String {
@@ -94,29 +144,43 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary> {
     let layout = Layout::new(&opts.out);
     let identity = RunIdentity::of(scenario, opts.shard.count);
     output::check_directory(&layout, &identity, opts.force)?;
+    let existing = if layout.manifest().exists() {
+        Some(Manifest::read(&layout.manifest())?)
+    } else {
+        None
+    };
+    if let Some(m) = existing.as_ref().filter(|m| scenario.draws < m.draws) {
+        return Err(fewer_draws(&layout, scenario.draws, m.draws));
+    }
     let mut stale_files_removed = 0;
     if opts.resume {
         stale_files_removed = output::remove_stale_temp_files(&layout.dir, opts.shard)?;
-        if let Some(done) = complete_and_valid(&layout, scenario, &identity, opts.shard)? {
-            // A crash after the last shard completed but before the comparison was written.
-            let all_complete = Manifest::read(&layout.manifest())
-                .map(|m| m.complete_shards().len() as u32 == opts.shard.count)
-                .unwrap_or(false);
-            if all_complete && !opts.out.join("comparison.parquet").exists() {
-                crate::compare::compare(&opts.out)?.write(&opts.out)?;
-            }
-            return Ok(RunSummary {
-                persons: done.end_person - done.first_person,
-                rows: done.rows,
-                wall_seconds: 0.0,
-                threads: 0,
-                person_years: 0.0,
-                calibration_seconds: 0.0,
-                skipped: true,
-                stale_files_removed,
-            });
-        }
     }
+    let record = existing
+        .as_ref()
+        .and_then(|m| m.shards.iter().find(|r| r.index == opts.shard.index));
+    let Some((first_draw, kept)) = plan_draws(&layout, scenario, &identity, opts, record) else {
+        let done = record.expect("a skipped shard has a record");
+        // A crash after the last shard completed but before the comparison was written.
+        let all_complete = existing
+            .as_ref()
+            .is_some_and(|m| m.complete_shards().len() as u32 == opts.shard.count);
+        if all_complete && !opts.out.join("comparison.parquet").exists() {
+            crate::compare::compare(&opts.out)?.write(&opts.out)?;
+        }
+        return Ok(RunSummary {
+            persons: done.end_person - done.first_person,
+            rows: done.rows.clone(),
+            wall_seconds: 0.0,
+            threads: 0,
+            person_years: 0.0,
+            calibration_seconds: 0.0,
+            skipped: true,
+            stale_files_removed,
+            first_draw: scenario.draws + 1,
+        });
+    };
+    remove_other_summary_parts(&layout, opts.shard, &kept)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
         .build()
@@ -138,8 +202,9 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary> {
             .collect(),
         scenario_resolved: serde_json::to_value(scenario).unwrap_or_default(),
         shards: Vec::new(),
+        draws: scenario.draws,
     };
-    let record = |status, finished: Option<SystemTime>, rows: RowCounts| ShardRecord {
+    let record = |status, finished: Option<SystemTime>, parts: Vec<DrawPart>| ShardRecord {
         index: opts.shard.index,
         status,
         first_person: persons.start,
@@ -149,8 +214,10 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary> {
         started: iso_time(started),
         finished: finished.map(iso_time),
         wall_seconds: finished.map(|_| clock.elapsed().as_secs_f64()),
-        rows,
+        rows: sum_rows(&parts),
         run: Some(identity.clone()),
+        draws: scenario.draws,
+        parts,
     };
     let upsert = |r: ShardRecord| {
         output::update_manifest(&layout, fresh, |m| {
@@ -163,13 +230,26 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary> {
                     differences.join("; ")
                 )));
             }
+            if scenario.draws < m.draws {
+                return Err(fewer_draws(&layout, scenario.draws, m.draws));
+            }
+            if scenario.draws > m.draws {
+                // More draws than the directory held: the comparison of the old draws is
+                // stale until the last shard completes the new ones and rewrites it.
+                m.draws = scenario.draws;
+                m.scenario_resolved = serde_json::to_value(scenario).unwrap_or_default();
+                let c = layout.dir.join("comparison.parquet");
+                if c.exists() {
+                    std::fs::remove_file(&c).map_err(|e| Error::io(&c, e))?;
+                }
+            }
             m.shards.retain(|s| s.index != r.index);
             m.shards.push(r);
             m.shards.sort_by_key(|s| s.index);
             Ok(())
         })
     };
-    upsert(record(ShardStatus::Running, None, RowCounts::new()))?;
+    upsert(record(ShardStatus::Running, None, kept.clone()))?;
 
     let progress =
         if opts.progress {
@@ -193,7 +273,7 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary> {
     let mut person_steps = 0;
     let rows = pool.install(|| -> Result<RowCounts> {
         let calibrating = Instant::now();
-        let plan = Plan::new(scenario, persons.clone());
+        let plan = Plan::for_draws(scenario, persons.clone(), first_draw);
         calibration_seconds = calibrating.elapsed().as_secs_f64();
         progress.set_message(scenario.name.clone());
         progress.reset_elapsed();
@@ -202,7 +282,9 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary> {
             layout.clone(),
             opts.shard,
             scenario.arms.iter().map(|a| a.name.clone()).collect(),
-            scenario.draws,
+            (first_draw, scenario.draws),
+            &scenario.name,
+            scenario.seed,
             plan.record_times(),
             scenario.step_years(),
             scenario.trajectory_persons() > 0,
@@ -213,10 +295,16 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary> {
         Ok(rows)
     })?;
     progress.finish_and_clear();
+    let mut parts = kept;
+    parts.push(DrawPart {
+        first: first_draw,
+        last: scenario.draws,
+        rows: rows.clone(),
+    });
     upsert(record(
         ShardStatus::Complete,
         Some(SystemTime::now()),
-        rows.clone(),
+        parts,
     ))?;
     // The last shard to finish writes the comparison of the whole run.
     let complete = Manifest::read(&layout.manifest())
@@ -234,5 +322,15 @@ pub fn run(scenario: &Scenario, opts: &RunOptions) -> Result<RunSummary> {
         calibration_seconds,
         skipped: false,
         stale_files_removed,
+        first_draw,
     })
+}
+
+/// The refusal of a run asking for fewer draws than the directory holds (exit 2). Refused
+/// rather than ignored: its results would not be the `--draws` it asked for.
+fn fewer_draws(layout: &Layout, asked: u32, held: u32) -> Error {
+    Error::BadInput(format!(
+        "refusing to write to {}: it holds draws 0..{held} of this run, more than the {asked} asked for (draws are only ever added)\n      hint: run with --draws {held} (or more), or choose another --out",
+        layout.dir.display()
+    ))
 }

@@ -175,7 +175,7 @@ fn outputs_follow_the_documented_layout() {
     run_ok(&s, &out, &[]);
     for f in [
         "manifest.json",
-        "summary/shard-0000-of-0001.parquet",
+        "summary/draws-0000-0000/shard-0000-of-0001.parquet",
         "outcomes/arm=baseline/draw=0/shard-0000-of-0001.parquet",
         "trajectories/arm=baseline/draw=0/shard-0000-of-0001.parquet",
     ] {

@@ -132,7 +132,7 @@ fn report_refuses_shards_of_different_runs() {
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
         std::fs::copy(from, to).unwrap();
     };
-    copy("summary/shard-0001-of-0002.parquet");
+    copy("summary/draws-0000-0000/shard-0001-of-0002.parquet");
     for arm in ["baseline", "same"] {
         for table in ["outcomes", "trajectories"] {
             copy(&format!(

@@ -274,10 +274,10 @@ fn slurm_job_array_matches_unsharded_run() {
     );
 
     // 2. One shard per array task, named shard-KKKK-of-NNNN.
-    let mut names: Vec<String> = std::fs::read_dir(dir_a.join("summary"))
+    let mut names: Vec<String> = std::fs::read_dir(dir_a.join("summary/draws-0000-0000"))
         .unwrap_or_else(|e| {
             panic!(
-                "{}/summary: {e}\njob logs:\n{}",
+                "{}/summary/draws-0000-0000: {e}\njob logs:\n{}",
                 dir_a.display(),
                 job_logs(tmp_path)
             )
@@ -296,7 +296,7 @@ fn slurm_job_array_matches_unsharded_run() {
     assert_eq!(
         names,
         expected,
-        "files in {}/summary\njob logs:\n{}",
+        "files in {}/summary/draws-0000-0000\njob logs:\n{}",
         dir_a.display(),
         job_logs(tmp_path)
     );

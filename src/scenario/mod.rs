@@ -199,9 +199,15 @@ impl Scenario {
         }
     }
 
-    /// A stable fingerprint of everything that decides the results (not threads/shards).
+    /// A stable fingerprint of everything that decides the results (not threads/shards,
+    /// and not the draw count: each draw's results are independent of how many there are,
+    /// so a run can be extended with more draws).
     pub fn fingerprint(&self) -> String {
-        let json = serde_json::to_string(self).unwrap_or_default();
+        let json = serde_json::to_string(&Scenario {
+            draws: 0,
+            ..self.clone()
+        })
+        .unwrap_or_default();
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
         for b in json.bytes() {
             h ^= u64::from(b);

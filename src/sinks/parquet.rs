@@ -86,19 +86,26 @@ pub struct ParquetSink {
     arm_names: Vec<String>,
     record_times: Vec<f64>,
     step_years: f64,
+    /// The draws written: `draws.0..=draws.1`.
+    draws: (u32, u32),
+    scenario: String,
+    seed: u64,
     outcomes: Vec<TableWriter<OutcomeColumns>>,
     trajectories: Vec<TableWriter<TrajectoryColumns>>,
     summary: SummaryGrid,
 }
 
 impl ParquetSink {
-    /// Opens the writers of every (draw, arm); `trajectories` says whether that table is written.
+    /// Opens the writers of every (draw, arm) of draws `first..=last` (`draws`) of the run
+    /// `scenario`/`seed`; `trajectories` says whether that table is written.
     #[allow(clippy::too_many_arguments)]
     pub fn create(
         layout: Layout,
         shard: Shard,
         arm_names: Vec<String>,
-        draws: u32,
+        draws: (u32, u32),
+        scenario: &str,
+        seed: u64,
         record_times: Vec<f64>,
         step_years: f64,
         trajectories: bool,
@@ -108,7 +115,7 @@ impl ParquetSink {
         let trajectory_like = TrajectoryColumns::default();
         let mut outcomes = Vec::new();
         let mut trajs = Vec::new();
-        for draw in 0..=draws {
+        for draw in draws.0..=draws.1 {
             for arm in &arm_names {
                 outcomes.push(TableWriter::create(
                     layout.partition("outcomes", arm, draw, shard),
@@ -122,13 +129,20 @@ impl ParquetSink {
                 }
             }
         }
-        let summary = SummaryGrid::new(arm_names.len(), draws as usize + 1, record_times.len());
+        let summary = SummaryGrid::new(
+            arm_names.len(),
+            (draws.1 - draws.0) as usize + 1,
+            record_times.len(),
+        );
         Ok(Self {
             layout,
             shard,
             arm_names,
             record_times,
             step_years,
+            draws,
+            scenario: scenario.to_string(),
+            seed,
             outcomes,
             trajectories: trajs,
             summary,
@@ -167,11 +181,16 @@ impl Sink for ParquetSink {
         for w in std::mem::take(&mut self.trajectories) {
             *rows.entry("trajectories".into()).or_default() += w.finish()?;
         }
-        let mut frame =
-            self.summary
-                .into_frame(&self.arm_names, &self.record_times, self.step_years)?;
+        let mut frame = self.summary.into_frame(
+            &self.arm_names,
+            &self.record_times,
+            self.step_years,
+            self.draws.0,
+            &self.scenario,
+            self.seed,
+        )?;
         rows.insert("summary".into(), frame.height() as u64);
-        let path = self.layout.summary(self.shard);
+        let path = self.layout.summary(self.shard, self.draws.0, self.draws.1);
         let parent = path.parent().expect("summary has a parent");
         fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         let tmp = temp_path(&path);

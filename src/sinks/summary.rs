@@ -111,12 +111,17 @@ impl SummaryGrid {
         }
     }
 
-    /// The non-empty cells as a table; `record_times` gives each record's time in years.
+    /// The non-empty cells as a table; `record_times` gives each record's time in years;
+    /// the grid's draw d is draw `first_draw + d` of the run `scenario`/`seed` (key
+    /// columns of every row, so parts of several runs or draw ranges can be stacked).
     pub fn into_frame(
         &self,
         arm_names: &[String],
         record_times: &[f64],
         step_years: f64,
+        first_draw: u32,
+        scenario: &str,
+        seed: u64,
     ) -> PolarsResult<DataFrame> {
         let (mut arm, mut draw, mut record, mut time, mut female, mut band_lo) = (
             Vec::new(),
@@ -137,7 +142,7 @@ impl SummaryGrid {
                                 continue;
                             }
                             arm.push(name.clone());
-                            draw.push(d as i32);
+                            draw.push((first_draw as usize + d) as i32);
                             record.push(r as i32);
                             time.push(*t);
                             female.push(f);
@@ -152,6 +157,8 @@ impl SummaryGrid {
         }
         let height = arm.len();
         let mut columns = vec![
+            Column::new("scenario".into(), vec![scenario.to_string(); height]),
+            Column::new("seed".into(), vec![seed; height]),
             Column::new("arm".into(), arm),
             Column::new("draw".into(), draw),
             Column::new("record".into(), record),
