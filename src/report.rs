@@ -229,6 +229,8 @@ pub fn render(df: &DataFrame) -> String {
         .map(|i| {
             cols.iter()
                 .map(|c| match c.get(i) {
+                    // A rate over no time (admissions at record 0) is undefined: shown as "-".
+                    Ok(AnyValue::Float64(v)) if v.is_nan() => "-".to_string(),
                     Ok(AnyValue::Float64(v)) => format!("{v:.2}"),
                     Ok(AnyValue::Float32(v)) => format!("{v:.2}"),
                     Ok(AnyValue::Null) => "-".to_string(),
