@@ -2,8 +2,8 @@
 //! the first), from the per-person outcomes of every shard.
 //!
 //! Arms simulate the same persons with the same random numbers, so a difference is
-//! estimated from per-person differences (outcomes of two arms joined on person id within
-//! a draw). Every outcome is a ratio of per-person sums (a mean has denominator 1; a
+//! estimated from per-person differences (outcomes of two arms paired by person within a
+//! draw: every arm's files hold the same persons in the same order, which is checked). Every outcome is a ratio of per-person sums (a mean has denominator 1; a
 //! prevalence among survivors has the survivors as denominator); its paired standard error
 //! comes from the linearised per-person contributions (delta method).
 //!
@@ -14,6 +14,11 @@
 //!   `draw` null): parameter and stochastic uncertainty together.
 //!
 //! `DIR/comparison.parquet` holds one row per arm × outcome × contrast × (draw or pooled).
+//!
+//! The outcomes are streamed (a slice of row groups per arm at a time, arms in lockstep)
+//! and only sums are kept, so memory does not grow with the population; three passes
+//! (sums, sums of contributions, squared deviations) keep the arithmetic and its order
+//! those of a whole-table computation.
 
 use crate::error::{Error, Result};
 use crate::output::{write_atomic, Manifest};
