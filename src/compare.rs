@@ -2,8 +2,8 @@
 //! the first), from the per-person outcomes of every shard.
 //!
 //! Arms simulate the same persons with the same random numbers, so a difference is
-//! estimated from per-person differences (outcomes of two arms joined on person id within
-//! a draw). Every outcome is a ratio of per-person sums (a mean has denominator 1; a
+//! estimated from per-person differences (outcomes of two arms paired by person within a
+//! draw: every arm's files hold the same persons in the same order, which is checked). Every outcome is a ratio of per-person sums (a mean has denominator 1; a
 //! prevalence among survivors has the survivors as denominator); its paired standard error
 //! comes from the linearised per-person contributions (delta method).
 //!
@@ -14,10 +14,16 @@
 //!   `draw` null): parameter and stochastic uncertainty together.
 //!
 //! `DIR/comparison.parquet` holds one row per arm × outcome × contrast × (draw or pooled).
+//!
+//! The outcomes are streamed (a slice of row groups per arm at a time, arms in lockstep)
+//! and only sums are kept, so memory does not grow with the population; three passes
+//! (sums, sums of contributions, squared deviations) keep the arithmetic and its order
+//! those of a whole-table computation.
 
 use crate::error::{Error, Result};
 use crate::output::{write_atomic, Manifest};
 use crate::report;
+use polars::io::parquet::metadata::FileMetadataRef;
 use polars::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -199,8 +205,10 @@ fn metrics(checkpoints: &[Checkpoint]) -> Vec<Metric> {
     v
 }
 
-fn metric<'a>(ms: &'a [Metric], name: &str) -> &'a Metric {
-    ms.iter().find(|m| m.name == name).expect("a fixed outcome")
+fn metric_index(ms: &[Metric], name: &str) -> usize {
+    ms.iter()
+        .position(|m| m.name == name)
+        .expect("a fixed outcome")
 }
 
 const NNT_UNIT: &str = "persons offered the strategy per case avoided";
@@ -242,7 +250,7 @@ pub struct Comparison {
     pub rows: Vec<Row>,
 }
 
-/// Per-person columns of one arm and draw, sorted by person id.
+/// Per-person columns of one slice of one arm and draw, in the files' person order.
 struct Table {
     ids: Vec<u64>,
     cols: Vec<Vec<f64>>,
@@ -276,117 +284,501 @@ fn parquet_files(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn to_f64(c: &Column) -> Result<Vec<f64>> {
-    let s = c.as_materialized_series();
-    let f = match s.dtype() {
-        DataType::Boolean => s.cast(&DataType::Float64)?,
-        _ => s.cast(&DataType::Float64)?,
-    };
-    Ok(f.f64()?.iter().map(|v| v.unwrap_or(0.0)).collect())
+    let s = c.as_materialized_series().cast(&DataType::Float64)?;
+    Ok(s.f64()?.iter().map(|v| v.unwrap_or(0.0)).collect())
 }
 
-fn read_table(dir: &Path, arm: &str, draw: u32, checkpoints: &[Checkpoint]) -> Result<Table> {
-    let part = dir
-        .join("outcomes")
-        .join(format!("arm={arm}"))
-        .join(format!("draw={draw}"));
-    let files = parquet_files(&part);
-    if files.is_empty() {
-        return Err(Error::Results(format!(
-            "{} holds no outcomes: the comparison needs the outcomes table",
-            part.display()
-        )));
+/// 1 where the column is not null, else 0.
+fn not_null(c: &Column) -> Vec<f64> {
+    c.as_materialized_series()
+        .is_not_null()
+        .iter()
+        .map(|v| f64::from(u8::from(v.unwrap_or(false))))
+        .collect()
+}
+
+/// Rows read at once per arm: whole row groups (the writer's, 128 Ki rows), merged up to
+/// this many rows. Memory is bounded by one slice per arm, whatever the population.
+const SLICE_ROWS: usize = 64 * 1024;
+
+/// The outcomes files of one arm and draw (one per shard, in shard order, which is person
+/// order: shards are contiguous person ranges).
+struct ArmFiles {
+    part: PathBuf,
+    files: Vec<(PathBuf, FileMetadataRef)>,
+}
+
+fn open_reader(path: &Path) -> Result<ParquetReader<std::fs::File>> {
+    let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+    Ok(ParquetReader::new(file))
+}
+
+impl ArmFiles {
+    fn open(dir: &Path, arm: &str, draw: u32, names: &[String]) -> Result<Self> {
+        let part = dir
+            .join("outcomes")
+            .join(format!("arm={arm}"))
+            .join(format!("draw={draw}"));
+        let paths = parquet_files(&part);
+        if paths.is_empty() {
+            return Err(Error::Results(format!(
+                "{} holds no outcomes: the comparison needs the outcomes table",
+                part.display()
+            )));
+        }
+        let mut files = Vec::new();
+        for p in paths {
+            let mut r = open_reader(&p)?;
+            let schema = r.schema()?;
+            for c in names {
+                if !schema.contains(c.as_str()) {
+                    return Err(Error::Results(format!(
+                        "{} lacks the column `{c}`: it was written by an older sarcosim; rerun it to compare arms",
+                        part.display()
+                    )));
+                }
+            }
+            let md = r.get_metadata()?.clone();
+            files.push((p, md));
+        }
+        Ok(Self { part, files })
     }
-    let mut frames = Vec::new();
-    for f in &files {
-        let file = std::fs::File::open(f).map_err(|e| Error::io(f, e))?;
-        frames.push(ParquetReader::new(file).finish()?.lazy());
+
+    /// Rows `offset..offset + len` of file `f`.
+    fn read(
+        &self,
+        f: usize,
+        (offset, len): (usize, usize),
+        names: &[String],
+        checkpoints: &[Checkpoint],
+    ) -> Result<Table> {
+        let (path, md) = &self.files[f];
+        let mut r = open_reader(path)?;
+        r.set_metadata(md.clone());
+        let df = r
+            .with_columns(Some(names.to_vec()))
+            .with_slice(Some((offset, len)))
+            .finish()?;
+        let ids: Vec<u64> = df
+            .column("person_id")?
+            .as_materialized_series()
+            .cast(&DataType::UInt64)?
+            .u64()?
+            .iter()
+            .map(|v| v.unwrap_or(0))
+            .collect();
+        let mut cols = Vec::with_capacity(names.len());
+        for c in COLS {
+            cols.push(match c {
+                "onset_age_ewgsop2" => not_null(df.column(c)?),
+                "alive_end" => {
+                    let died = df
+                        .column("died")?
+                        .as_materialized_series()
+                        .cast(&DataType::Boolean)?;
+                    died.bool()?
+                        .iter()
+                        .map(|v| if v == Some(false) { 1.0 } else { 0.0 })
+                        .collect()
+                }
+                _ => to_f64(df.column(c)?)?,
+            });
+        }
+        for cp in checkpoints {
+            let alive = df.column(&cp.alive_column())?;
+            cols.push(not_null(alive));
+            cols.push(to_f64(alive)?);
+            for d in 0..DEFINITIONS.len() {
+                cols.push(to_f64(df.column(&cp.sarcopenic_column(d))?)?);
+            }
+        }
+        if ids.len() != len {
+            return Err(Error::Results(format!(
+                "{}: expected {len} rows at row {offset}, read {}",
+                path.display(),
+                ids.len()
+            )));
+        }
+        Ok(Table { ids, cols })
     }
-    let df = concat(frames, UnionArgs::default())?
-        .with_columns([
-            col("onset_age_ewgsop2")
-                .is_not_null()
-                .alias("onset_age_ewgsop2"),
-            col("died").not().alias("alive_end"),
-        ])
-        .sort(["person_id"], Default::default())
-        .collect()?;
-    let mut names: Vec<String> = COLS.iter().map(|c| c.to_string()).collect();
+}
+
+/// The columns the comparison reads from an outcomes file.
+fn file_columns(checkpoints: &[Checkpoint]) -> Vec<String> {
+    let mut names = vec!["person_id".to_string()];
+    names.extend(
+        COLS.iter()
+            .filter(|c| **c != "alive_end")
+            .map(|c| c.to_string()),
+    );
     for cp in checkpoints {
         names.push(cp.alive_column());
         names.extend((0..DEFINITIONS.len()).map(|d| cp.sarcopenic_column(d)));
     }
-    for c in &names {
-        if df.column(c).is_err() {
-            return Err(Error::Results(format!(
-                "{} lacks the column `{c}`: it was written by an older sarcosim; rerun it to compare arms",
-                part.display()
-            )));
-        }
-    }
-    let ids: Vec<u64> = df
-        .column("person_id")?
-        .as_materialized_series()
-        .u64()?
+    names
+}
+
+/// Streams the outcomes of every arm of one draw, slice by slice in person order, with the
+/// slices of all arms aligned (the same persons at the same positions, checked), calling
+/// `f` with one slice per arm (in `arms` order). Returns the number of persons.
+fn stream_draw(
+    dir: &Path,
+    arms: &[String],
+    baseline: usize,
+    draw: u32,
+    checkpoints: &[Checkpoint],
+    slice_rows: usize,
+    each: &mut dyn FnMut(&[Table]),
+) -> Result<u64> {
+    let names = file_columns(checkpoints);
+    let sources = arms
         .iter()
-        .map(|v| v.unwrap_or(0))
-        .collect();
-    let mut cols = COLS
-        .iter()
-        .map(|c| to_f64(df.column(c)?))
+        .map(|a| ArmFiles::open(dir, a, draw, &names))
         .collect::<Result<Vec<_>>>()?;
-    for cp in checkpoints {
-        let alive = df.column(&cp.alive_column())?;
-        let observed: Vec<f64> = alive
-            .as_materialized_series()
-            .is_not_null()
-            .iter()
-            .map(|v| f64::from(u8::from(v.unwrap_or(false))))
-            .collect();
-        cols.push(observed);
-        cols.push(to_f64(alive)?);
-        for d in 0..DEFINITIONS.len() {
-            cols.push(to_f64(df.column(&cp.sarcopenic_column(d))?)?);
+    let base = &sources[baseline];
+    let differ = |arm: &str, what: String| {
+        Error::Results(format!(
+            "arm `{arm}` and the baseline `{}` hold different persons in draw {draw} ({what}): the run is inconsistent",
+            arms[baseline]
+        ))
+    };
+    for (arm, s) in arms.iter().zip(&sources) {
+        let shards = |s: &ArmFiles| -> Vec<_> {
+            s.files
+                .iter()
+                .map(|(p, md)| (p.file_name().map(|n| n.to_owned()), md.num_rows))
+                .collect()
+        };
+        if shards(s) != shards(base) {
+            return Err(differ(
+                arm,
+                format!(
+                    "files or row counts differ between {} and {}",
+                    s.part.display(),
+                    base.part.display()
+                ),
+            ));
         }
     }
-    Ok(Table { ids, cols })
+    let mut n = 0u64;
+    for (f, (_, md)) in base.files.iter().enumerate() {
+        // Slices on the baseline's row-group boundaries.
+        let mut slices = Vec::new();
+        let (mut start, mut len) = (0usize, 0usize);
+        for rg in &md.row_groups {
+            len += rg.num_rows();
+            if len >= slice_rows {
+                slices.push((start, len));
+                (start, len) = (start + len, 0);
+            }
+        }
+        if len > 0 || slices.is_empty() {
+            slices.push((start, len));
+        }
+        for slice in slices {
+            let tables = sources
+                .iter()
+                .map(|s| s.read(f, slice, &names, checkpoints))
+                .collect::<Result<Vec<_>>>()?;
+            for (arm, t) in arms.iter().zip(&tables) {
+                if let Some(i) = (0..t.ids.len()).find(|&i| t.ids[i] != tables[baseline].ids[i]) {
+                    return Err(differ(
+                        arm,
+                        format!(
+                            "person {} vs {} at row {} of {}",
+                            t.ids[i],
+                            tables[baseline].ids[i],
+                            slice.0 + i,
+                            base.files[f].0.display()
+                        ),
+                    ));
+                }
+            }
+            n += slice.1 as u64;
+            each(&tables);
+        }
+    }
+    Ok(n)
 }
 
-/// Linearised per-person contributions of a metric (so their mean's SE is the ratio's SE)
-/// and the ratio itself.
-fn contributions(t: &Table, m: &Metric) -> (f64, Vec<f64>) {
-    let n = t.ids.len();
-    let num_raw = t.at(m.num);
-    let den: Vec<f64> = match m.den {
-        Some(d) => t.at(d).to_vec(),
-        None => vec![1.0; n],
-    };
-    let num: Vec<f64> = if m.num_times_den {
-        num_raw.iter().zip(&den).map(|(a, b)| a * b).collect()
-    } else {
-        num_raw.to_vec()
-    };
-    let (sn, sd): (f64, f64) = (num.iter().sum(), den.iter().sum());
-    if sd <= 0.0 {
-        return (f64::NAN, vec![0.0; n]);
-    }
-    let r = sn / sd;
-    let mean_den = sd / n as f64;
-    let z = num
-        .iter()
-        .zip(&den)
-        .map(|(a, b)| (a - r * b) / mean_den)
-        .collect();
-    (r, z)
+/// Runs a callback on every slice of one draw (one table per arm); returns the persons.
+type Stream<'a> = dyn FnMut(&mut dyn FnMut(&[Table])) -> Result<u64> + 'a;
+
+/// One metric of one arm (level) or of one arm minus the baseline (difference): the sums
+/// that give the ratio and the mean and variance of the linearised contributions.
+#[derive(Clone, Copy)]
+struct Moments {
+    /// Σ of the contributions (pass 2), then their mean.
+    sum: f64,
+    mean: f64,
+    /// Σ (contribution − mean)² (pass 3).
+    ss: f64,
 }
 
-fn mean_se(z: &[f64]) -> f64 {
-    let n = z.len() as f64;
-    if n < 2.0 {
-        return f64::NAN;
+impl Default for Moments {
+    fn default() -> Self {
+        // `Iterator::sum` of f64 starts from −0.0: the same here, for identical results.
+        Self {
+            sum: -0.0,
+            mean: f64::NAN,
+            ss: -0.0,
+        }
     }
-    let mean = z.iter().sum::<f64>() / n;
-    let var = z.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (n - 1.0);
-    (var / n).sqrt()
+}
+
+impl Moments {
+    /// SE of the mean from `n` contributions.
+    fn se(&self, n: u64) -> f64 {
+        let n = n as f64;
+        if n < 2.0 {
+            return f64::NAN;
+        }
+        (self.ss / (n - 1.0) / n).sqrt()
+    }
+}
+
+/// One metric of one arm: Σ num, Σ den (pass 1), the ratio and the mean denominator.
+#[derive(Clone, Copy)]
+struct Ratio {
+    sn: f64,
+    sd: f64,
+    r: f64,
+    mean_den: f64,
+    level: Moments,
+}
+
+impl Default for Ratio {
+    fn default() -> Self {
+        Self {
+            sn: -0.0,
+            sd: -0.0,
+            r: f64::NAN,
+            mean_den: f64::NAN,
+            level: Moments::default(),
+        }
+    }
+}
+
+impl Ratio {
+    /// Numerator and denominator of person `i`.
+    #[inline]
+    fn terms(t: &Table, m: &Metric, i: usize) -> (f64, f64) {
+        let den = m.den.map_or(1.0, |d| t.at(d)[i]);
+        let num = t.at(m.num)[i];
+        (if m.num_times_den { num * den } else { num }, den)
+    }
+
+    /// Linearised contribution of person `i` (0 when the ratio is undefined).
+    #[inline]
+    fn z(&self, t: &Table, m: &Metric, i: usize) -> f64 {
+        if self.sd <= 0.0 {
+            return 0.0;
+        }
+        let (a, b) = Self::terms(t, m, i);
+        (a - self.r * b) / self.mean_den
+    }
+}
+
+/// Economics of one arm against the baseline: per-person Δcost, ΔQALY, Δ net monetary benefit.
+#[derive(Clone, Copy)]
+struct Economy {
+    sc: f64,
+    sq: f64,
+    sn: f64,
+    mc: f64,
+    mq: f64,
+    mn: f64,
+    sxx: f64,
+    syy: f64,
+    sxy: f64,
+    ssn: f64,
+}
+
+impl Default for Economy {
+    fn default() -> Self {
+        Self {
+            sc: -0.0,
+            sq: -0.0,
+            sn: -0.0,
+            mc: f64::NAN,
+            mq: f64::NAN,
+            mn: f64::NAN,
+            sxx: 0.0,
+            syy: 0.0,
+            sxy: 0.0,
+            ssn: -0.0,
+        }
+    }
+}
+
+/// Everything the estimates of one draw need, accumulated over the persons in three
+/// streaming passes (sums; sums of the contributions; sums of squared deviations from
+/// their means), in person order: the same arithmetic, in the same order, as on the whole
+/// table at once, so the results are identical.
+struct DrawStats {
+    n: u64,
+    /// [arm][metric]
+    ratios: Vec<Vec<Ratio>>,
+    /// [arm][metric]: arm − baseline (unused for the baseline itself).
+    diffs: Vec<Vec<Moments>>,
+    econ: Vec<Economy>,
+}
+
+impl DrawStats {
+    fn collect(
+        arms: usize,
+        baseline: usize,
+        metrics: &[Metric],
+        wtp: f64,
+        stream: &mut Stream<'_>,
+    ) -> Result<Self> {
+        let mut s = DrawStats {
+            n: 0,
+            ratios: vec![vec![Ratio::default(); metrics.len()]; arms],
+            diffs: vec![vec![Moments::default(); metrics.len()]; arms],
+            econ: vec![Economy::default(); arms],
+        };
+        let others: Vec<usize> = (0..arms).filter(|a| *a != baseline).collect();
+        let nmb = |t: &Table, i: usize| wtp * t.col(C::Qalys)[i] - t.col(C::Cost)[i];
+        // Pass 1: Σ num and Σ den per arm and metric; Σ Δcost, Σ ΔQALY, Σ ΔNMB per arm.
+        let n = stream(&mut |ts: &[Table]| {
+            let b = &ts[baseline];
+            for (a, t) in ts.iter().enumerate() {
+                for (m, r) in metrics.iter().zip(s.ratios[a].iter_mut()) {
+                    for i in 0..t.ids.len() {
+                        let (x, y) = Ratio::terms(t, m, i);
+                        r.sn += x;
+                        r.sd += y;
+                    }
+                }
+            }
+            for &a in &others {
+                let (t, e) = (&ts[a], &mut s.econ[a]);
+                for i in 0..t.ids.len() {
+                    e.sc += t.col(C::Cost)[i] - b.col(C::Cost)[i];
+                    e.sq += t.col(C::Qalys)[i] - b.col(C::Qalys)[i];
+                    e.sn += nmb(t, i) - nmb(b, i);
+                }
+            }
+        })?;
+        s.n = n;
+        let nf = n as f64;
+        for r in s.ratios.iter_mut().flatten() {
+            if r.sd > 0.0 {
+                r.r = r.sn / r.sd;
+                r.mean_den = r.sd / nf;
+            }
+        }
+        for e in &mut s.econ {
+            (e.mc, e.mq) = (e.sc / nf, e.sq / nf);
+            e.mn = e.sn / nf;
+        }
+        // Pass 2: Σ of the contributions (levels and paired differences); the Δcost and
+        // ΔQALY cross-products and Σ (ΔNMB − mean)².
+        stream(&mut |ts: &[Table]| {
+            let b = &ts[baseline];
+            for (a, t) in ts.iter().enumerate() {
+                for (m, metric) in metrics.iter().enumerate() {
+                    let r = &mut s.ratios[a][m];
+                    for i in 0..t.ids.len() {
+                        r.level.sum += r.z(t, metric, i);
+                    }
+                }
+            }
+            for &a in &others {
+                let t = &ts[a];
+                for (m, metric) in metrics.iter().enumerate() {
+                    let (rt, rb) = (&s.ratios[a][m], &s.ratios[baseline][m]);
+                    let d = &mut s.diffs[a][m];
+                    for i in 0..t.ids.len() {
+                        d.sum += rt.z(t, metric, i) - rb.z(b, metric, i);
+                    }
+                }
+                let e = &mut s.econ[a];
+                for i in 0..t.ids.len() {
+                    let x = t.col(C::Cost)[i] - b.col(C::Cost)[i];
+                    let y = t.col(C::Qalys)[i] - b.col(C::Qalys)[i];
+                    e.sxx += (x - e.mc) * (x - e.mc);
+                    e.syy += (y - e.mq) * (y - e.mq);
+                    e.sxy += (x - e.mc) * (y - e.mq);
+                    let dn = nmb(t, i) - nmb(b, i) - e.mn;
+                    e.ssn += dn * dn;
+                }
+            }
+        })?;
+        for r in s.ratios.iter_mut().flatten() {
+            r.level.mean = r.level.sum / nf;
+        }
+        for d in s.diffs.iter_mut().flatten() {
+            d.mean = d.sum / nf;
+        }
+        // Pass 3: Σ (contribution − mean)².
+        stream(&mut |ts: &[Table]| {
+            let b = &ts[baseline];
+            for (a, t) in ts.iter().enumerate() {
+                for (m, metric) in metrics.iter().enumerate() {
+                    let r = &mut s.ratios[a][m];
+                    let mut ss = r.level.ss;
+                    for i in 0..t.ids.len() {
+                        let x = r.z(t, metric, i) - r.level.mean;
+                        ss += x * x;
+                    }
+                    r.level.ss = ss;
+                }
+            }
+            for &a in &others {
+                let t = &ts[a];
+                for (m, metric) in metrics.iter().enumerate() {
+                    let (rt, rb) = (&s.ratios[a][m], &s.ratios[baseline][m]);
+                    let d = &mut s.diffs[a][m];
+                    for i in 0..t.ids.len() {
+                        let x = rt.z(t, metric, i) - rb.z(b, metric, i) - d.mean;
+                        d.ss += x * x;
+                    }
+                }
+            }
+        })?;
+        Ok(s)
+    }
+
+    /// Level of arm `a` on metric `m`: (estimate, SE), both scaled.
+    fn level(&self, a: usize, m: usize, metric: &Metric) -> (f64, f64) {
+        let r = &self.ratios[a][m];
+        (r.r * metric.scale, r.level.se(self.n) * metric.scale)
+    }
+
+    /// Arm `a` − baseline on metric `m`: (estimate, SE), both scaled.
+    fn difference(&self, a: usize, b: usize, m: usize, metric: &Metric) -> (f64, f64) {
+        let (rt, rb) = (&self.ratios[a][m], &self.ratios[b][m]);
+        (
+            (rt.r - rb.r) * metric.scale,
+            self.diffs[a][m].se(self.n) * metric.scale,
+        )
+    }
+
+    /// Mean Δcost, mean ΔQALY, the variances of these means and their covariance.
+    fn paired_moments(&self, a: usize) -> (f64, f64, f64, f64, f64) {
+        let n = self.n as f64;
+        if n < 2.0 {
+            return (f64::NAN, f64::NAN, f64::NAN, f64::NAN, f64::NAN);
+        }
+        let e = &self.econ[a];
+        let k = (n - 1.0) * n;
+        (e.mc, e.mq, e.sxx / k, e.syy / k, e.sxy / k)
+    }
+
+    /// Mean Δ net monetary benefit and its SE.
+    fn net_benefit(&self, a: usize) -> (f64, f64) {
+        let e = &self.econ[a];
+        let n = self.n as f64;
+        let mean = e.sn / self.n.max(1) as f64;
+        let se = if n < 2.0 {
+            f64::NAN
+        } else {
+            (e.ssn / (n - 1.0) / n).sqrt()
+        };
+        (mean, se)
+    }
 }
 
 fn finite(v: f64) -> Option<f64> {
@@ -419,30 +811,6 @@ fn phi(x: f64) -> f64 {
 
 const Z95: f64 = 1.959_964;
 
-/// Draw-level estimates of one arm (difference vs baseline when `base` is given).
-struct DrawEstimate {
-    est: f64,
-    se: f64,
-}
-
-fn estimate(t: &Table, base: Option<&Table>, m: &Metric) -> DrawEstimate {
-    let (r, z) = contributions(t, m);
-    match base {
-        None => DrawEstimate {
-            est: r * m.scale,
-            se: mean_se(&z) * m.scale,
-        },
-        Some(b) => {
-            let (rb, zb) = contributions(b, m);
-            let d: Vec<f64> = z.iter().zip(&zb).map(|(a, b)| a - b).collect();
-            DrawEstimate {
-                est: (r - rb) * m.scale,
-                se: mean_se(&d) * m.scale,
-            }
-        }
-    }
-}
-
 /// The ICER of paired mean differences (Δcost, ΔQALY): its estimate, a note naming the
 /// quadrant when a ratio would mislead, and whether a ratio is meaningful.
 fn icer_point(dc: f64, dq: f64) -> (f64, String) {
@@ -474,25 +842,6 @@ fn fieller(dc: f64, dq: f64, vc: f64, vq: f64, cov: f64) -> Option<(f64, f64)> {
     }
     let r = disc.sqrt();
     Some(((b - r) / a, (b + r) / a))
-}
-
-/// Means, variances of the means and covariance of paired per-person differences.
-fn paired_moments(x: &[f64], y: &[f64]) -> (f64, f64, f64, f64, f64) {
-    let n = x.len() as f64;
-    if n < 2.0 {
-        return (f64::NAN, f64::NAN, f64::NAN, f64::NAN, f64::NAN);
-    }
-    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
-    let mut sxx = 0.0;
-    let mut syy = 0.0;
-    let mut sxy = 0.0;
-    for (a, b) in x.iter().zip(y) {
-        sxx += (a - mx) * (a - mx);
-        syy += (b - my) * (b - my);
-        sxy += (a - mx) * (b - my);
-    }
-    let k = (n - 1.0) * n;
-    (mx, my, sxx / k, syy / k, sxy / k)
 }
 
 /// Persons needed to treat from a difference in % (negative = cases avoided) and its SE:
@@ -563,91 +912,78 @@ pub fn compare(dir: &Path) -> Result<Comparison> {
             note,
         });
     };
+    let base_idx = arms.iter().position(|a| *a == baseline).unwrap_or(0);
     for draw in 0..=draws {
-        let base = read_table(dir, &baseline, draw, &checkpoints)?;
-        let n = base.ids.len() as u64;
+        let stats = DrawStats::collect(arms.len(), base_idx, &metrics, wtp, &mut |f| {
+            stream_draw(dir, &arms, base_idx, draw, &checkpoints, SLICE_ROWS, f)
+        })?;
+        let n = stats.n;
         let d0 = Some(draw as i32);
-        for arm in &arms {
-            let t = if *arm == baseline {
-                None
-            } else {
-                let t = read_table(dir, arm, draw, &checkpoints)?;
-                if t.ids != base.ids {
-                    return Err(Error::Results(format!(
-                        "arm `{arm}` and the baseline `{baseline}` hold different persons in draw {draw}: the run is inconsistent"
-                    )));
-                }
-                Some(t)
-            };
-            let this = t.as_ref().unwrap_or(&base);
+        for (a, arm) in arms.iter().enumerate() {
+            let paired = a != base_idx;
             let mut record = |outcome: &str, contrast: &str, v: f64| {
                 per_draw
                     .entry((arm.clone(), outcome.to_string(), contrast.to_string()))
                     .or_insert_with(|| vec![f64::NAN; draws as usize + 1])[draw as usize] = v;
             };
-            for metric in &metrics {
-                let e = estimate(this, None, metric);
+            for (mi, metric) in metrics.iter().enumerate() {
+                let (est, se) = stats.level(a, mi, metric);
                 let (name, unit) = (metric.name.as_str(), metric.unit.as_str());
                 push(
                     &mut rows,
                     (arm, name, unit, "level"),
                     d0,
                     "monte_carlo",
-                    (e.est, e.est - Z95 * e.se, e.est + Z95 * e.se),
+                    (est, est - Z95 * se, est + Z95 * se),
                     n,
                     String::new(),
                 );
-                record(name, "level", e.est);
-                if let Some(t) = &t {
-                    let d = estimate(t, Some(&base), metric);
+                record(name, "level", est);
+                if paired {
+                    let (est, se) = stats.difference(a, base_idx, mi, metric);
                     push(
                         &mut rows,
                         (arm, name, unit, "difference"),
                         d0,
                         "monte_carlo",
-                        (d.est, d.est - Z95 * d.se, d.est + Z95 * d.se),
+                        (est, est - Z95 * se, est + Z95 * se),
                         n,
                         String::new(),
                     );
-                    record(name, "difference", d.est);
+                    record(name, "difference", est);
                 }
             }
-            let Some(t) = &t else { continue };
+            if !paired {
+                continue;
+            }
             // Persons needed to treat to avoid one person ever sarcopenic (EWGSOP2), and one
             // person alive and sarcopenic at each checkpoint by each definition.
-            let mut nnt_of = |outcome: String, from: &Metric| {
-                let d = estimate(t, Some(&base), from);
+            let mut nnt_of = |outcome: String, from: &str| {
+                let mi = metric_index(&metrics, from);
+                let (est, se) = stats.difference(a, base_idx, mi, &metrics[mi]);
                 push(
                     &mut rows,
                     (arm, &outcome, NNT_UNIT, "difference"),
                     d0,
                     "monte_carlo",
-                    nnt(d.est, d.se),
+                    nnt(est, se),
                     n,
                     String::new(),
                 );
-                record(&outcome, "difference", -d.est / 100.0);
+                record(&outcome, "difference", -est / 100.0);
             };
-            nnt_of(
-                "nnt_ewgsop2".into(),
-                metric(&metrics, "ever_sarcopenic_ewgsop2"),
-            );
+            nnt_of("nnt_ewgsop2".into(), "ever_sarcopenic_ewgsop2");
             for cp in &checkpoints {
                 for def in DEFINITIONS {
-                    let from = metric(&metrics, &format!("burden_{def}_at_{}", cp.label));
-                    nnt_of(format!("nnt_{def}_at_{}", cp.label), from);
+                    nnt_of(
+                        format!("nnt_{def}_at_{}", cp.label),
+                        &format!("burden_{def}_at_{}", cp.label),
+                    );
                 }
             }
             // Economics: ICER with Fieller's interval, and the probability of
             // cost-effectiveness at the WTP.
-            let diff = |c: C| -> Vec<f64> {
-                t.col(c)
-                    .iter()
-                    .zip(base.col(c))
-                    .map(|(a, b)| a - b)
-                    .collect()
-            };
-            let (dc, dq, vc, vq, cov) = paired_moments(&diff(C::Cost), &diff(C::Qalys));
+            let (dc, dq, vc, vq, cov) = stats.paired_moments(a);
             let (icer, mut note) = icer_point(dc, dq);
             let (lo, hi) = if icer.is_finite() {
                 match fieller(dc, dq, vc, vq, cov) {
@@ -677,16 +1013,7 @@ pub fn compare(dir: &Path) -> Result<Comparison> {
                 n,
                 note,
             );
-            let nmb = |tab: &Table| -> Vec<f64> {
-                tab.col(C::Qalys)
-                    .iter()
-                    .zip(tab.col(C::Cost))
-                    .map(|(q, c)| wtp * q - c)
-                    .collect()
-            };
-            let dn: Vec<f64> = nmb(t).iter().zip(nmb(&base)).map(|(a, b)| a - b).collect();
-            let mean_nmb = dn.iter().sum::<f64>() / dn.len().max(1) as f64;
-            let se = mean_se(&dn);
+            let (mean_nmb, se) = stats.net_benefit(a);
             let p = if se > 0.0 {
                 phi(mean_nmb / se)
             } else if mean_nmb > 0.0 {
@@ -1182,14 +1509,222 @@ mod tests {
         assert!(fieller(dc, 0.003, vc, vq, 0.0).is_none());
     }
 
+    fn table(ids: std::ops::Range<u64>, f: impl Fn(usize, u64) -> f64) -> Table {
+        Table {
+            ids: ids.clone().collect(),
+            cols: (0..COLS.len())
+                .map(|c| ids.clone().map(|i| f(c, i)).collect())
+                .collect(),
+        }
+    }
+
+    /// Feeds `arms` (one whole table each) to the statistics in slices of `rows` persons.
+    fn stats_in_slices(arms: &[Table], rows: usize, metrics: &[Metric]) -> DrawStats {
+        let n = arms[0].ids.len();
+        DrawStats::collect(arms.len(), 0, metrics, 20_000.0, &mut |each| {
+            for start in (0..n).step_by(rows) {
+                let end = (start + rows).min(n);
+                let slices: Vec<Table> = arms
+                    .iter()
+                    .map(|t| Table {
+                        ids: t.ids[start..end].to_vec(),
+                        cols: t.cols.iter().map(|c| c[start..end].to_vec()).collect(),
+                    })
+                    .collect();
+                each(&slices);
+            }
+            Ok(n as u64)
+        })
+        .unwrap()
+    }
+
     #[test]
     fn paired_ratio_difference_of_identical_tables_is_zero() {
-        let t = Table {
-            ids: vec![0, 1, 2],
-            cols: (0..COLS.len()).map(|i| vec![i as f64, 1.0, 0.0]).collect(),
+        let t = || table(0..3, |c, i| if i == 0 { c as f64 } else { (i % 2) as f64 });
+        let ms = metrics(&[]);
+        let s = stats_in_slices(&[t(), t()], 2, &ms);
+        for (m, metric) in ms.iter().enumerate() {
+            let (est, se) = s.difference(1, 0, m, metric);
+            assert!(est == 0.0 || est.is_nan(), "{}", metric.name);
+            assert_eq!(se, 0.0, "{}", metric.name);
+        }
+    }
+
+    /// The streaming sums give what the formulas give on the whole table at once.
+    #[test]
+    fn streamed_estimates_equal_whole_table_formulas() {
+        let n = 1001;
+        let v = |c: usize, i: u64| ((i * 7919 + c as u64 * 104_729) % 97) as f64 / 13.0;
+        let died = C::Died as usize;
+        let alive = C::AliveEnd as usize;
+        let base = table(0..n, |c, i| match c {
+            _ if c == died => f64::from(u8::from(i % 5 == 0)),
+            _ if c == alive => f64::from(u8::from(i % 5 != 0)),
+            _ => v(c, i),
+        });
+        let arm = table(0..n, |c, i| match c {
+            _ if c == died => f64::from(u8::from(i % 7 == 0)),
+            _ if c == alive => f64::from(u8::from(i % 7 != 0)),
+            _ => v(c, i) + ((i * 31) % 11) as f64 / 10.0,
+        });
+        let ms = metrics(&[]);
+        let arms = [base, arm];
+        let whole = stats_in_slices(&arms, n as usize, &ms);
+        let [base, arm] = &arms;
+        // Direct two-pass formulas on whole columns (the pre-streaming implementation).
+        let contributions = |t: &Table, m: &Metric| -> (f64, Vec<f64>) {
+            let k = t.ids.len();
+            let den: Vec<f64> = m.den.map_or(vec![1.0; k], |d| t.at(d).to_vec());
+            let num: Vec<f64> = (0..k)
+                .map(|i| t.at(m.num)[i] * if m.num_times_den { den[i] } else { 1.0 })
+                .collect();
+            let (sn, sd): (f64, f64) = (num.iter().sum(), den.iter().sum());
+            let r = sn / sd;
+            let md = sd / k as f64;
+            (r, (0..k).map(|i| (num[i] - r * den[i]) / md).collect())
         };
-        let e = estimate(&t, Some(&t), &metrics(&[])[0]);
-        assert_eq!(e.est, 0.0);
-        assert_eq!(e.se, 0.0);
+        let mean_se = |z: &[f64]| {
+            let k = z.len() as f64;
+            let mean = z.iter().sum::<f64>() / k;
+            let var = z.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / (k - 1.0);
+            (var / k).sqrt()
+        };
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(b.abs()).max(1e-300);
+        for rows in [1, 7, 512, 1000, 5000] {
+            let s = stats_in_slices(&arms, rows, &ms);
+            for (m, metric) in ms.iter().enumerate() {
+                let (r, z) = contributions(arm, metric);
+                let (rb, zb) = contributions(base, metric);
+                let d: Vec<f64> = z.iter().zip(&zb).map(|(a, b)| a - b).collect();
+                let (le, lse) = s.level(1, m, metric);
+                let (de, dse) = s.difference(1, 0, m, metric);
+                assert!(close(le, r * metric.scale), "{} level", metric.name);
+                assert!(close(lse, mean_se(&z) * metric.scale), "{} se", metric.name);
+                assert!(close(de, (r - rb) * metric.scale), "{} diff", metric.name);
+                assert!(
+                    close(dse, mean_se(&d) * metric.scale),
+                    "{} diff se",
+                    metric.name
+                );
+                // Slicing changes nothing, to the bit.
+                assert_eq!(
+                    (le.to_bits(), dse.to_bits()),
+                    (
+                        whole.level(1, m, metric).0.to_bits(),
+                        whole.difference(1, 0, m, metric).1.to_bits()
+                    )
+                );
+            }
+            assert_eq!(
+                format!("{:?}", s.paired_moments(1)),
+                format!("{:?}", whole.paired_moments(1))
+            );
+            assert_eq!(
+                format!("{:?}", s.net_benefit(1)),
+                format!("{:?}", whole.net_benefit(1))
+            );
+        }
+    }
+
+    /// Writes one outcomes file of persons `ids` with values from `v` (and `died` every
+    /// fifth person), in row groups of 10 rows.
+    fn write_outcomes(dir: &Path, arm: &str, shard: &str, ids: &[u64], v: impl Fn(u64) -> f64) {
+        let part = dir
+            .join("outcomes")
+            .join(format!("arm={arm}"))
+            .join("draw=0");
+        std::fs::create_dir_all(&part).unwrap();
+        let cols: Vec<Column> = file_columns(&[])
+            .iter()
+            .enumerate()
+            .map(|(c, name)| match name.as_str() {
+                "person_id" => Column::new(name.into(), ids.to_vec()),
+                "died" => Column::new(
+                    name.into(),
+                    ids.iter().map(|i| i % 5 == 0).collect::<Vec<_>>(),
+                ),
+                "onset_age_ewgsop2" => Column::new(
+                    name.into(),
+                    ids.iter()
+                        .map(|i| (i % 3 == 0).then_some(70.0))
+                        .collect::<Vec<_>>(),
+                ),
+                _ => Column::new(
+                    name.into(),
+                    ids.iter().map(|i| v(i * 31 + c as u64)).collect::<Vec<_>>(),
+                ),
+            })
+            .collect();
+        let mut df = DataFrame::new(ids.len(), cols).unwrap();
+        let f = std::fs::File::create(part.join(format!("{shard}.parquet"))).unwrap();
+        ParquetWriter::new(f)
+            .with_row_group_size(Some(10))
+            .finish(&mut df)
+            .unwrap();
+    }
+
+    fn streamed(dir: &Path, slice_rows: usize) -> Result<DrawStats> {
+        let arms = ["baseline".to_string(), "x".to_string()];
+        DrawStats::collect(2, 0, &metrics(&[]), 20_000.0, &mut |f| {
+            stream_draw(dir, &arms, 0, 0, &[], slice_rows, f)
+        })
+    }
+
+    #[test]
+    fn outcomes_stream_slice_by_slice_across_shards_and_misaligned_persons_fail() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let (a, b): (Vec<u64>, Vec<u64>) = ((0..35).collect(), (35..73).collect());
+        let base = |x: u64| (x % 17) as f64 / 3.0;
+        let arm = |x: u64| (x % 13) as f64 / 2.0;
+        write_outcomes(dir, "baseline", "shard-0000-of-0002", &a, base);
+        write_outcomes(dir, "baseline", "shard-0001-of-0002", &b, base);
+        write_outcomes(dir, "x", "shard-0000-of-0002", &a, arm);
+        write_outcomes(dir, "x", "shard-0001-of-0002", &b, arm);
+        let files = ArmFiles::open(dir, "x", 0, &file_columns(&[])).unwrap();
+        assert!(
+            files.files[1].1.row_groups.len() > 1,
+            "several row groups per file"
+        );
+        let ms = metrics(&[]);
+        let whole = streamed(dir, usize::MAX).unwrap();
+        assert_eq!(whole.n, 73);
+        for rows in [1, 20] {
+            let s = streamed(dir, rows).unwrap();
+            assert_eq!(s.n, 73);
+            for (m, metric) in ms.iter().enumerate() {
+                for (x, y) in [
+                    (s.level(1, m, metric), whole.level(1, m, metric)),
+                    (
+                        s.difference(1, 0, m, metric),
+                        whole.difference(1, 0, m, metric),
+                    ),
+                ] {
+                    assert_eq!(
+                        (x.0.to_bits(), x.1.to_bits()),
+                        (y.0.to_bits(), y.1.to_bits())
+                    );
+                }
+            }
+        }
+        // Two persons swapped in one arm's second shard.
+        let mut swapped = b.clone();
+        swapped.swap(12, 13);
+        write_outcomes(dir, "x", "shard-0001-of-0002", &swapped, arm);
+        let e = streamed(dir, 20)
+            .err()
+            .expect("misaligned persons fail")
+            .to_string();
+        assert!(
+            e.contains("different persons") && e.contains("person 48 vs 47 at row 12"),
+            "{e}"
+        );
+        // A shard missing in one arm.
+        std::fs::remove_file(dir.join("outcomes/arm=x/draw=0/shard-0001-of-0002.parquet")).unwrap();
+        let e = streamed(dir, 20)
+            .err()
+            .expect("missing shard fails")
+            .to_string();
+        assert!(e.contains("different persons"), "{e}");
     }
 }
