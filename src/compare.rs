@@ -1361,7 +1361,7 @@ impl Comparison {
         );
         for (title, header, rows) in self.tables() {
             let _ = writeln!(s, "\n== {title} ==");
-            s.push_str(&aligned(&header, &rows));
+            s.push_str(&crate::table::aligned(&header, &rows, 2));
         }
         s
     }
@@ -1435,43 +1435,6 @@ impl Comparison {
     pub fn json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
-}
-
-fn aligned(header: &[String], rows: &[Vec<String>]) -> String {
-    let widths: Vec<usize> = (0..header.len())
-        .map(|j| {
-            rows.iter()
-                .map(|r| r[j].chars().count())
-                .chain([header[j].chars().count()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    let line = |cells: &[String], out: &mut String| {
-        let parts: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .enumerate()
-            .map(|(j, (c, w))| {
-                if j < 2 {
-                    format!("{c:<w$}")
-                } else {
-                    format!("{c:>w$}")
-                }
-            })
-            .collect();
-        let _ = writeln!(out, "{}", parts.join("  ").trim_end());
-    };
-    line(header, &mut out);
-    line(
-        &widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>(),
-        &mut out,
-    );
-    for r in rows {
-        line(r, &mut out);
-    }
-    out
 }
 
 #[cfg(test)]

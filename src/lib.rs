@@ -22,6 +22,7 @@ pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod sinks;
+pub mod table;
 pub mod validate;
 
 pub use error::{Error, Result};
