@@ -112,6 +112,39 @@ macro_rules! parameter_table {
         }, )* ];
 
         impl Params {
+    /// Yearly incidence of each condition at 60, in bitmask order (`scenario::CONDITIONS`).
+    pub fn condition_incidence(&self) -> [f64; 5] {
+        [
+            self.incidence_diabetes,
+            self.incidence_ckd,
+            self.incidence_copd,
+            self.incidence_heart_failure,
+            self.incidence_cancer,
+        ]
+    }
+
+    /// Extra net muscle breakdown of each condition, 1/yr, in bitmask order.
+    pub fn condition_loss(&self) -> [f64; 5] {
+        [
+            self.loss_diabetes,
+            self.loss_ckd,
+            self.loss_copd,
+            self.loss_heart_failure,
+            self.loss_cancer,
+        ]
+    }
+
+    /// Mortality hazard ratio of each condition, in bitmask order.
+    pub fn condition_hr(&self) -> [f64; 5] {
+        [
+            self.diabetes_hr,
+            self.ckd_hr,
+            self.copd_hr,
+            self.heart_failure_hr,
+            self.cancer_hr,
+        ]
+    }
+
             /// The central values of the table.
             pub fn central() -> Self { Self { $( $field: $value, )* } }
 

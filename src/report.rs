@@ -111,17 +111,7 @@ pub fn load(dir: &Path) -> Result<Results> {
         let file = File::open(p).map_err(|e| Error::io(p, e))?;
         frames.push(ParquetReader::new(file).finish()?.lazy());
     }
-    let keys = [
-        "scenario",
-        "seed",
-        "arm",
-        "draw",
-        "record",
-        "time_years",
-        "female",
-        "age_band",
-        "step_years",
-    ];
+    let keys = crate::sinks::summary::KEYS;
     let sums: Vec<Expr> = crate::sinks::summary::COLUMNS
         .iter()
         .map(|c| col(*c).sum())

@@ -13,17 +13,7 @@ use std::path::Path;
 fn canonical(dir: &Path, table: &str, by: &[&str]) -> DataFrame {
     let mut df = read_table(dir, table);
     if table == "summary" {
-        let keys = [
-            "scenario",
-            "seed",
-            "arm",
-            "draw",
-            "record",
-            "time_years",
-            "female",
-            "age_band",
-            "step_years",
-        ];
+        let keys = sarcosim::sinks::summary::KEYS;
         df = df
             .drop("partition")
             .unwrap()

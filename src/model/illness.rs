@@ -6,22 +6,10 @@ use super::Person;
 use crate::params::Params;
 use crate::rng;
 
-/// Yearly incidence of each condition at age 60, in bitmask order.
-#[inline]
-pub fn base_incidence(p: &Params) -> [f64; 5] {
-    [
-        p.incidence_diabetes,
-        p.incidence_ckd,
-        p.incidence_copd,
-        p.incidence_heart_failure,
-        p.incidence_cancer,
-    ]
-}
-
 /// Yearly incidence of condition `c` for this person.
 #[inline]
 pub fn incidence(person: &Person, c: usize, almi_reference: f64, p: &Params) -> f64 {
-    let mut h = base_incidence(p)[c] * (p.incidence_age_slope * (person.age - 60.0)).exp();
+    let mut h = p.condition_incidence()[c] * (p.incidence_age_slope * (person.age - 60.0)).exp();
     if c == 0 {
         // Less muscle, more insulin resistance (Srikanthan 2011).
         h *= (person.alm_index() / almi_reference).powf(-p.diabetes_muscle_elasticity);
@@ -85,7 +73,7 @@ impl OnsetBounds {
         let age = UpperBound::new(0.0, 130.0, cells, |a| {
             (p.incidence_age_slope * (a - 60.0)).exp()
         });
-        let base = base_incidence(p);
+        let base = p.condition_incidence();
         let rows = (0..cells)
             .map(|j| {
                 let factor = age.upper((j as f64 + 0.5) / Self::CELLS_PER_YEAR);
@@ -129,13 +117,7 @@ fn onset_exactly(
 /// Extra net breakdown from the person's conditions, 1/yr.
 #[inline]
 pub fn breakdown_term(conditions: u8, p: &Params) -> f64 {
-    let loss = [
-        p.loss_diabetes,
-        p.loss_ckd,
-        p.loss_copd,
-        p.loss_heart_failure,
-        p.loss_cancer,
-    ];
+    let loss = p.condition_loss();
     // As `Iterator::sum` over the present conditions (which starts from −0).
     let mut sum = -0.0;
     for (c, l) in loss.iter().enumerate() {
@@ -201,13 +183,7 @@ mod sum_tests {
     #[test]
     fn breakdown_sums_like_the_iterator() {
         let p = crate::params::Params::central();
-        let loss = [
-            p.loss_diabetes,
-            p.loss_ckd,
-            p.loss_copd,
-            p.loss_heart_failure,
-            p.loss_cancer,
-        ];
+        let loss = p.condition_loss();
         for mask in 0..32u8 {
             let it: f64 = loss
                 .iter()

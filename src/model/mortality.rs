@@ -123,13 +123,7 @@ pub fn hazard_ratio(person: &Person, grip_reference: f64, p: &Params) -> f64 {
     } else {
         grip_hr
     };
-    let cond = [
-        p.diabetes_hr,
-        p.ckd_hr,
-        p.copd_hr,
-        p.heart_failure_hr,
-        p.cancer_hr,
-    ];
+    let cond = p.condition_hr();
     let mut hr = muscle_hr;
     for (c, h) in cond.iter().enumerate() {
         if person.has(c) {

@@ -88,13 +88,7 @@ pub struct HazardBounds {
 
 impl HazardBounds {
     fn new(p: &Params, dt: f64) -> Self {
-        let cond = [
-            p.diabetes_hr,
-            p.ckd_hr,
-            p.copd_hr,
-            p.heart_failure_hr,
-            p.cancer_hr,
-        ];
+        let cond = p.condition_hr();
         Self {
             onset: OnsetBounds::new(p, dt),
             admission_age: UpperBound::new(0.0, 130.0, 520, |a| {

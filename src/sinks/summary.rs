@@ -7,6 +7,20 @@ use polars::prelude::*;
 /// 5-year age bands 0-4, 5-9, …, 105-109, and 110+.
 pub const BANDS: usize = 23;
 
+/// The columns that identify a summary cell (constant within a cell; shards add up over
+/// every other column).
+pub const KEYS: [&str; 9] = [
+    "scenario",
+    "seed",
+    "arm",
+    "draw",
+    "record",
+    "time_years",
+    "female",
+    "age_band",
+    "step_years",
+];
+
 /// The counters of a summary cell, in column order.
 pub const COLUMNS: [&str; 21] = [
     "alive",
