@@ -166,30 +166,49 @@ use Uncertainty::{Fixed, LogNormal95, Normal as N, Uniform};
 parameter_table! {
     // --- Starting values of a cohort --------------------------------------------------
     height_mean_m = "population.height_mean_m": 1.76, "m", Positive, Fixed,
-        "NHANES-like adult stature (A)", "Mean height, men";
+        "NHANES-like stature of adults aged 30 (A)", "Mean adult height of men aged 30 at the start of a run";
     height_mean_f = "population.height_mean_f": 1.63, "m", Positive, Fixed,
-        "NHANES-like adult stature (A)", "Mean height, women";
+        "NHANES-like stature of adults aged 30 (A)", "Mean adult height of women aged 30 at the start of a run";
     height_sd_m = "population.height_sd_m": 0.07, "m", NonNegative, Fixed,
-        "NHANES-like adult stature (A)", "SD of height, men";
+        "NHANES-like adult stature (A)", "SD of adult height, men";
     height_sd_f = "population.height_sd_f": 0.065, "m", NonNegative, Fixed,
-        "NHANES-like adult stature (A)", "SD of height, women";
-    almi_mean_65_m = "population.almi_mean_65_m": 8.0, "kg/m²", Positive, N { sd: 0.15 },
-        "Gould 2013 Calcif Tissue Int young reference 8.81 ± 0.93 less the modelled loss to 65 (C)",
-        "Mean ALM/height² of men aged 65 at BMI 27";
-    almi_mean_65_f = "population.almi_mean_65_f": 6.3, "kg/m²", Positive, N { sd: 0.12 },
-        "Gould 2013 young reference 6.84 ± 0.77 less the modelled loss to 65 (C)",
-        "Mean ALM/height² of women aged 65 at BMI 27";
-    almi_sd_m = "population.almi_sd_m": 0.9, "kg/m²", Positive, Fixed,
-        "Gould 2013 (SD 0.93 at the young reference) (V)", "SD of ALM/height², men";
-    almi_sd_f = "population.almi_sd_f": 0.75, "kg/m²", Positive, Fixed,
-        "Gould 2013 (SD 0.77 at the young reference) (V)", "SD of ALM/height², women";
+        "NHANES-like adult stature (A)", "SD of adult height, women";
+    height_secular_per_decade = "stature.secular_trend_per_decade": 0.01, "m per decade of birth",
+        NonNegative, Uniform { lo: 0.005, hi: 0.015 },
+        "D: Hum Biol 61(3) 1989 (V: ≈60 % of older men's and 45 % of older women's shorter stature is the birth cohort) with Sorkin 1999's shrinking: ≈4-4.5 cm over 40 years of births",
+        "How much shorter each earlier decade of birth grew (20th-century Europe and North America)";
+    height_loss_onset = "stature.loss_onset": 30.0, "yr", NonNegative, Fixed,
+        "Sorkin 1999 Am J Epidemiol 150:969: height loss begins at about 30 (V)",
+        "Age at which adults begin to lose height";
+    height_loss_70_m = "stature.loss_30_to_70_m": 0.03, "m", Positive, Fixed,
+        "Sorkin 1999 Am J Epidemiol 150:969 (BLSA, V); NSHD 1946 cohort found 2.0 cm from 36 to 69 (V)",
+        "Height lost from 30 to 70, men";
+    height_loss_80_m = "stature.loss_30_to_80_m": 0.05, "m", Positive, Fixed,
+        "Sorkin 1999 Am J Epidemiol 150:969 (V)", "Height lost from 30 to 80, men (sets the acceleration)";
+    height_loss_70_f = "stature.loss_30_to_70_f": 0.05, "m", Positive, Fixed,
+        "Sorkin 1999 Am J Epidemiol 150:969 (BLSA, V); NSHD 1946 cohort found 2.4 cm from 36 to 69 (V)",
+        "Height lost from 30 to 70, women";
+    height_loss_80_f = "stature.loss_30_to_80_f": 0.08, "m", Positive, Fixed,
+        "Sorkin 1999 Am J Epidemiol 150:969 (V)", "Height lost from 30 to 80, women (sets the acceleration)";
+    almi_young_m = "population.almi_young_m": 8.81, "kg/m²", Positive, N { sd: 0.15 },
+        "Gould 2013 Calcif Tissue Int: T-score 0 of men aged 20-39, from the T −1/−2 cut-offs 7.87/6.94 (V, derivation ours)",
+        "Mean ALM/height² of men aged 30 at BMI 27 (older ages follow the model's own law)";
+    almi_young_f = "population.almi_young_f": 6.84, "kg/m²", Positive, N { sd: 0.12 },
+        "Gould 2013 Calcif Tissue Int: T-score 0 of women aged 20-39, from the T −1/−2 cut-offs 6.07/5.30 (V, derivation ours)",
+        "Mean ALM/height² of women aged 30 at BMI 27 (older ages follow the model's own law)";
+    almi_sd_m = "population.almi_sd_m": 0.81, "kg/m²", Positive, Fixed,
+        "Gould 2013: total SD 0.93 at the young reference (V), less the part BMI explains (0.10 × BMI SD ≈ 4.5, A): √(0.93² − 0.45²)",
+        "SD of ALM/height² at a given BMI, men";
+    almi_sd_f = "population.almi_sd_f": 0.62, "kg/m²", Positive, Fixed,
+        "Gould 2013: total SD 0.77 at the young reference (V), less the part BMI explains (0.10 × BMI SD ≈ 4.5, A): √(0.77² − 0.45²)",
+        "SD of ALM/height² at a given BMI, women";
     almi_per_bmi = "population.almi_per_bmi": 0.10, "kg/m² per kg/m²", NonNegative,
         Uniform { lo: 0.06, hi: 0.14 },
         "heavier people carry more lean mass (A)", "Shift of mean ALM/height² per unit of BMI above 27";
-    quality_mean_65_m = "population.quality_mean_65_m": 1.738, "kg grip/kg ALM", Positive,
+    quality_mean_65_m = "population.quality_mean_65_m": 1.722, "kg grip/kg ALM", Positive,
         N { sd: 0.05 }, "C: fitted to Dodds 2014 PLoS One 9:e113637 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.85",
         "Mean grip per kg ALM, men aged 65";
-    quality_mean_65_f = "population.quality_mean_65_f": 1.545, "kg grip/kg ALM", Positive,
+    quality_mean_65_f = "population.quality_mean_65_f": 1.552, "kg grip/kg ALM", Positive,
         N { sd: 0.05 }, "C: fitted to Dodds 2014 PLoS One 9:e113637 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.7",
         "Mean grip per kg ALM, women aged 65";
     quality_sd = "population.quality_sd": 0.25, "kg grip/kg ALM", Positive, Fixed,
@@ -200,22 +219,22 @@ parameter_table! {
     basal_turnover = "muscle.basal_turnover_per_day": 0.018, "1/day", Positive, Fixed,
         "Symons 2011, PMC3280506: mixed-muscle FSR ≈ 0.075 %/h (V)",
         "Basal fractional synthesis (= breakdown at balance) of muscle protein";
-    age_loss_75_m = "muscle.age_loss_75_m": 0.007492, "1/yr", NonNegative, N { sd: 0.001 },
+    age_loss_75_m = "muscle.age_loss_75_m": 0.007699, "1/yr", NonNegative, N { sd: 0.001 },
         "C: fitted to Mitchell 2012 longitudinal loss at 70-79 (Health ABC design), Park 2007, Houston 2008, Dodds 2014 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0075",
         "Net breakdown excess from ageing at age 75, men";
-    age_loss_75_f = "muscle.age_loss_75_f": 0.006389, "1/yr", NonNegative, N { sd: 0.001 },
+    age_loss_75_f = "muscle.age_loss_75_f": 0.006373, "1/yr", NonNegative, N { sd: 0.001 },
         "C: fitted to Mitchell 2012 longitudinal loss at 70-79 (Health ABC design), Park 2007, Houston 2008, Dodds 2014 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0055",
         "Net breakdown excess from ageing at age 75, women";
     age_loss_onset = "muscle.age_loss_onset": 45.0, "yr", NonNegative, Fixed,
         "Janssen 2000 J Appl Physiol 89:81: loss not clear until the end of the 5th decade (V)",
         "Age at which the age-related net loss begins (rises linearly after)";
-    age_loss_shape = "muscle.age_loss_shape": 0.5731, "", Positive, Fixed,
+    age_loss_shape = "muscle.age_loss_shape": 0.5726, "", Positive, Fixed,
         "C: fitted to Dodds 2014 grip medians 60-90, Mitchell 2012, Bohannon 2011 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.0",
         "Exponent γ of every age-related rate: rate(age) = rate(75) · ((age − onset)/(75 − onset))^γ";
     noise_sd = "muscle.noise_sd_per_sqrt_yr": 0.007, "1/√yr", NonNegative, Fixed,
         "RW-1 reference workload (A)", "Within-person random variation of ALM";
     // --- Nutrition ---------------------------------------------------------------------
-    protein_effect = "nutrition.protein_effect": 0.00363, "1/yr per g/kg/d", NonNegative,
+    protein_effect = "nutrition.protein_effect": 0.004377, "1/yr per g/kg/d", NonNegative,
         Uniform { lo: 0.004, hi: 0.014 },
         "C: fitted to Houston 2008 Am J Clin Nutr 87:150 (protein quintiles) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.009",
         "Net synthesis gained per g/kg/d of protein above the reference intake";
@@ -233,7 +252,7 @@ parameter_table! {
         Uniform { lo: 0.0, hi: 0.01 }, "intake falls with age in older adults (A)",
         "Fall in habitual protein intake per year of age above 70";
     // --- Training -----------------------------------------------------------------------
-    training_gain_rate = "training.gain_rate": 0.09253, "1/yr", Positive, N { sd: 0.015 },
+    training_gain_rate = "training.gain_rate": 0.09479, "1/yr", Positive, N { sd: 0.015 },
         "C: fitted to Peterson 2011 Med Sci Sports Exerc 43:249: +1.1 kg (0.9-1.2) in ≈20 weeks by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.08",
         "Initial rate of ALM gain of an untrained person at the reference dose";
     training_ceiling = "training.ceiling": 0.12, "fraction", Positive, Uniform { lo: 0.08, hi: 0.16 },
@@ -260,7 +279,7 @@ parameter_table! {
     quality_detraining_rate = "training.quality_detraining_rate": 0.5, "1/yr", Positive, Fixed,
         "Esain 2017 PMC5697062: grip unchanged 3 months after stopping (V)",
         "Rate at which the training gain in quality is lost after stopping";
-    protein_training_synergy = "training.protein_synergy": 0.9053, "per g/kg/d", NonNegative,
+    protein_training_synergy = "training.protein_synergy": 0.8752, "per g/kg/d", NonNegative,
         Uniform { lo: 0.2, hi: 1.2 },
         "C: fitted to Morton 2018 Br J Sports Med 52:376: +0.30 kg (0.09-0.52) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.7",
         "Relative boost of the training gain per g/kg/d of protein above 1.0 (capped at the plateau)";
@@ -306,7 +325,7 @@ parameter_table! {
         Uniform { lo: 0.5, hi: 2.0 },
         "Srikanthan 2011 JCEM: each 10 % more muscle, 11 % lower insulin resistance (U)",
         "Diabetes incidence × (ALMI / sex reference)^(−k): low muscle → more diabetes";
-    loss_diabetes = "illness.loss_diabetes": 0.002522, "1/yr", NonNegative, N { sd: 0.0005 },
+    loss_diabetes = "illness.loss_diabetes": 0.002755, "1/yr", NonNegative, N { sd: 0.0005 },
         "C: fitted to Park 2007 Diabetes Care 30:1507 (leg lean −0.29 vs −0.23 kg over 3 years) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0012",
         "Extra net muscle breakdown with type 2 diabetes";
     loss_ckd = "illness.loss_ckd": 0.002, "1/yr", NonNegative, Uniform { lo: 0.0, hi: 0.004 },
@@ -318,7 +337,7 @@ parameter_table! {
     loss_cancer = "illness.loss_cancer": 0.004, "1/yr", NonNegative, Uniform { lo: 0.0, hi: 0.008 },
         "A", "Extra net muscle breakdown with cancer";
     // --- Hospital and bed rest ----------------------------------------------------------
-    admission_rate_65 = "hospital.admission_rate_65": 0.1407, "1/yr", NonNegative, N { sd: 0.02 },
+    admission_rate_65 = "hospital.admission_rate_65": 0.15, "1/yr", NonNegative, N { sd: 0.02 },
         "C: fitted to Gorina 2015 NCHS NHSR 84: 348 discharges per 1,000 aged 65+ per year by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.15",
         "Admission rate of a 65-year-old without conditions or sarcopenia";
     admission_age_slope = "hospital.admission_age_slope": 0.04, "1/yr", NonNegative, Fixed,
@@ -328,7 +347,7 @@ parameter_table! {
     admission_sarcopenia_hr = "hospital.sarcopenia_hr": 1.52, "", Positive,
         LogNormal95 { lo: 1.24, hi: 1.86 },
         "Su 2022 J Clin Med 11:6474: HR 1.52 (V; CI U)", "Admission hazard ratio with sarcopenia";
-    admission_propensity_sd = "hospital.propensity_sd_log": 1.036, "", NonNegative,
+    admission_propensity_sd = "hospital.propensity_sd_log": 1.075, "", NonNegative,
         Uniform { lo: 0.5, hi: 1.5 },
         "C: fitted to Gorina 2015 NCHS NHSR 84 (348 discharges but only 21.6 % hospitalised per 1,000 aged 65+ per year) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.0",
         "Log-SD of each person's admission propensity (log-normal, mean 1), drawn at the start: admissions cluster in the same persons";
@@ -348,7 +367,7 @@ parameter_table! {
     recovery_fraction = "hospital.recovery_fraction": 1.0, "fraction", Probability,
         Uniform { lo: 0.5, hi: 1.0 }, "C: fitted to Alley 2010 J Am Geriatr Soc 58:2085 (extra annual lean loss after a hospital stay) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.5",
         "Share of the in-bed ALM loss that can be regained after discharge";
-    recovery_rate = "hospital.recovery_rate": 8.503, "1/yr", Positive, Uniform { lo: 2.0, hi: 12.0 },
+    recovery_rate = "hospital.recovery_rate": 8.137, "1/yr", Positive, Uniform { lo: 2.0, hi: 12.0 },
         "C: fitted to Alley 2010 J Am Geriatr Soc 58:2085 (extra annual lean loss after a hospital stay) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 4 (A)",
         "Rate of regaining the recoverable loss after discharge";
     // --- Mortality ----------------------------------------------------------------------
@@ -374,19 +393,19 @@ parameter_table! {
     calibration_size = "mortality.calibration_persons": 4000.0, "persons per sex", Positive, Fixed,
         "engine setting", "Size of the reference population that rescales the life table";
     // --- Quality and gait ---------------------------------------------------------------
-    quality_loss_75_m = "quality.loss_75_m": 0.008185, "1/yr", NonNegative, N { sd: 0.003 },
+    quality_loss_75_m = "quality.loss_75_m": 0.008017, "1/yr", NonNegative, N { sd: 0.003 },
         "C: fitted to Dodds 2014 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.012",
         "Yearly fall of grip per kg ALM at 75, men";
-    quality_loss_75_f = "quality.loss_75_f": 0.01073, "1/yr", NonNegative, N { sd: 0.003 },
+    quality_loss_75_f = "quality.loss_75_f": 0.01108, "1/yr", NonNegative, N { sd: 0.003 },
         "C: fitted to Dodds 2014 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.01",
         "Yearly fall of grip per kg ALM at 75, women";
     gait_65_m = "gait.speed_65_m": 1.33, "m/s", Positive, Fixed,
         "Bohannon 2011 Physiotherapy 97:182: 1.34 m/s at 60-69 (U)", "Mean habitual gait speed of men at 65";
     gait_65_f = "gait.speed_65_f": 1.24, "m/s", Positive, Fixed,
         "Bohannon 2011: 1.24 m/s at 60-69 (U)", "Mean habitual gait speed of women at 65";
-    gait_per_grip = "gait.per_kg_grip": 0.01069, "m/s per kg", NonNegative, Fixed,
+    gait_per_grip = "gait.per_kg_grip": 0.0117, "m/s per kg", NonNegative, Fixed,
         "C: fitted to Bohannon 2011 Physiotherapy 97:182 gait by age band by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.012", "Gait speed per kg of grip away from the sex reference";
-    gait_age_slope = "gait.age_slope_after_75": 0.01407, "m/s per yr", NonNegative, Fixed,
+    gait_age_slope = "gait.age_slope_after_75": 0.0141, "m/s per yr", NonNegative, Fixed,
         "C: fitted to Bohannon 2011 gait by age band by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.018", "Fall of gait speed per year of age above 75 beyond what grip explains";
     gait_per_condition = "gait.per_condition": 0.04, "m/s", NonNegative, Fixed,
         "A", "Fall of gait speed per chronic condition";

@@ -1,29 +1,34 @@
 //! Drawing a person at the start of a run from the scenario's cohorts, from the person's
 //! own keyed stream: the same id gives the same person in every arm, thread and shard.
 //!
-//! Starting muscle follows the model's own law: the mean ALM/height² and grip per kg ALM
-//! at age `a` are the age-65 references moved by the difference the model itself produces
-//! between the survivors aged `a` and aged 65 of its reference population (every loss
-//! the model applies: age, illness, hospital stays, nutrition, hormones, and survival), so
-//! a cohort's starting state agrees with the trajectories it will follow.
+//! Starting muscle follows the model's own law: the mean ALM/height² at age `a` is the
+//! young-adult reference (Gould 2013), and grip per kg ALM the age-65 reference, moved by
+//! the difference the model itself produces between its reference population's survivors
+//! at `a` and at the reference age (every loss the model applies: age, illness, hospital
+//! stays, nutrition, hormones, shrinking and survival), so a cohort's starting state agrees
+//! with the trajectories it will follow. Height is the adult height of the person's birth
+//! cohort less what shrinking has taken by their age ([`crate::model::stature`]).
 
 use crate::model::mortality::StartLaw;
+use crate::model::stature::{self, REFERENCE_AGE};
 use crate::model::{Model, Person};
 use crate::rng::{self, Process};
 use crate::scenario::Cohort;
 use rand::Rng;
 use rand_distr::StandardNormal;
 
-/// Mean ALM/height² of a person of this age, sex and BMI: the age-65 reference moved along
-/// the model's own cross-sectional law ([`crate::model::mortality::StartLaw`]).
+/// Mean ALM/height² of a person of this age, sex and BMI: the young-adult reference moved
+/// along the model's own law ([`crate::model::mortality::StartLaw`]), which includes the
+/// shrinking that raises ALM/height² for the same ALM.
 pub fn mean_almi(age: f64, female: bool, bmi: f64, model: &Model) -> f64 {
     let p = &model.params;
-    let at65 = if female {
-        p.almi_mean_65_f
+    let young = if female {
+        p.almi_young_f
     } else {
-        p.almi_mean_65_m
+        p.almi_young_m
     };
-    at65 * StartLaw::at(&model.start_law.log_almi, female, age).exp()
+    let law = &model.start_law.log_almi;
+    young * (StartLaw::at(law, female, age) - StartLaw::at(law, female, REFERENCE_AGE)).exp()
         + p.almi_per_bmi * (bmi - 27.0)
 }
 
@@ -82,11 +87,21 @@ pub fn sample_person(
                 acc
             }
         });
-    let height = match &cohort.height {
-        Some(d) => d.sample(&mut r),
-        None if female => (p.height_mean_f + p.height_sd_f * z_height).clamp(1.35, 2.0),
-        None => (p.height_mean_m + p.height_sd_m * z_height).clamp(1.45, 2.15),
+    // A cohort's `height` is measured now; the default is drawn as the adult height of the
+    // person's birth cohort, less what shrinking has taken by this age.
+    let shrunk = model.stature.loss(age, female);
+    let peak_height = match &cohort.height {
+        Some(d) => d.sample(&mut r) + shrunk,
+        None => {
+            let (sd, lo, hi) = if female {
+                (p.height_sd_f, 1.35, 2.0)
+            } else {
+                (p.height_sd_m, 1.45, 2.15)
+            };
+            (stature::mean_peak(age, female, p) + sd * z_height).clamp(lo, hi)
+        }
     };
+    let height = peak_height - shrunk;
     let almi = match &cohort.alm_index {
         Some(d) => d.sample(&mut r),
         None => {
@@ -117,6 +132,7 @@ pub fn sample_person(
         age,
         start_age: age,
         height,
+        peak_height,
         weight: bmi * height * height,
         alm_base: alm / (1.0 + train_adapt),
         train_adapt,

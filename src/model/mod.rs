@@ -17,6 +17,7 @@ pub mod mortality;
 pub mod muscle;
 pub mod nutrition;
 pub mod person;
+pub mod stature;
 pub mod step;
 pub mod training;
 

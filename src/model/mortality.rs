@@ -41,23 +41,32 @@ pub struct StartLaw {
 }
 
 impl StartLaw {
-    /// The age-related loss alone, carried from 65 (the law used to start the reference
-    /// population itself, and below its first age).
+    /// The age-related loss and the shrinking of a person of mean adult height alone,
+    /// carried from 65 (the law used to start the reference population itself, and below
+    /// its first age).
     pub fn analytic(p: &Params) -> Self {
-        let law = |loss: [f64; 2]| {
+        let shrinking = super::stature::Shrinking::new(p);
+        let law = |loss: [f64; 2], shrinks: bool| {
             let mut t = [[0.0; MAX_AGE + 1]; 2];
             for (s, row) in t.iter_mut().enumerate() {
+                let female = s == 1;
+                let peak = super::stature::mean_peak(super::stature::REFERENCE_AGE, female, p);
+                let height = |a: f64| peak - shrinking.loss(a, female);
                 for (a, v) in row.iter_mut().enumerate() {
+                    let age = a as f64;
                     *v = loss[s]
                         * (super::muscle::cumulative_age_shape(65.0, p)
-                            - super::muscle::cumulative_age_shape(a as f64, p));
+                            - super::muscle::cumulative_age_shape(age, p));
+                    if shrinks {
+                        *v += 2.0 * (height(65.0) / height(age)).ln();
+                    }
                 }
             }
             t
         };
         Self {
-            log_almi: law([p.age_loss_75_m, p.age_loss_75_f]),
-            log_quality: law([p.quality_loss_75_m, p.quality_loss_75_f]),
+            log_almi: law([p.age_loss_75_m, p.age_loss_75_f], true),
+            log_quality: law([p.quality_loss_75_m, p.quality_loss_75_f], false),
         }
     }
 

@@ -10,8 +10,10 @@ pub struct Person {
     pub female: bool,
     pub age: f64,
     pub start_age: f64,
-    /// Height, m.
+    /// Current height, m (the peak less what shrinking has taken by this age).
     pub height: f64,
+    /// Adult (peak) height, m.
+    pub peak_height: f64,
     /// Body weight, kg (follows ALM changes; fat mass is held constant).
     pub weight: f64,
     /// ALM without the training-induced part, kg.

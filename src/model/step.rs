@@ -3,13 +3,14 @@
 //!
 //! Order: illness onset → hospital admission or forced bed rest → habitual training →
 //! protein and hormone drift → muscle balance (in bed and out) → training adaptation →
-//! muscle quality → ageing → classification → death. Every step draws the same count of
+//! muscle quality → ageing and shrinking → classification → death. Every step draws the same count of
 //! random numbers from each stream whatever happens, so arms stay aligned (CRN).
 
 use super::bounds::UpperBound;
 use super::classify::{classify, Measures};
 use super::illness::OnsetBounds;
 use super::mortality::{self, AgeTable, Reference, StartLaw, MAX_AGE};
+use super::stature::{self, Shrinking, REFERENCE_AGE};
 use super::{hospital, illness, muscle, nutrition, training, Modifiers, Person};
 use crate::params::Params;
 use crate::rng::{self, Process, Stream};
@@ -63,9 +64,13 @@ pub struct Model {
     pub hazard: AgeTable,
     /// Starting muscle by age, measured on the same reference population.
     pub start_law: StartLaw,
-    /// ALM/height² of the average 65-year-old, by sex (reference for diabetes risk).
+    /// Height lost with age.
+    pub stature: Shrinking,
+    /// ALM/height² of a 65-year-old on the age-related law, by sex (reference for
+    /// diabetes risk).
     pub almi_reference: [f64; 2],
-    /// Grip of the average 65-year-old, by sex (reference for mortality and gait).
+    /// Grip of the same 65-year-old of mean height, by sex (reference for mortality and
+    /// gait).
     pub grip_reference: [f64; 2],
     /// Per-step constants, computed once with the same expressions the step would use.
     pub k: StepConstants,
@@ -134,11 +139,20 @@ impl Model {
     /// calibration itself).
     pub fn with_hazard(params: Params, step: Duration, reference: Reference) -> Self {
         let p = &params;
-        let almi_reference = [p.almi_mean_65_m, p.almi_mean_65_f];
-        let heights = [p.height_mean_m, p.height_mean_f];
+        let stature = Shrinking::new(p);
+        // The references follow the age-related law (not the measured one), so that the
+        // mortality calibration and the model it produces share them.
+        let analytic = StartLaw::analytic(p);
+        let almi_young = [p.almi_young_m, p.almi_young_f];
+        let almi_reference = [0, 1].map(|s| {
+            almi_young[s] * (-StartLaw::at(&analytic.log_almi, s == 1, REFERENCE_AGE)).exp()
+        });
         let quality = [p.quality_mean_65_m, p.quality_mean_65_f];
-        let grip_reference =
-            [0, 1].map(|s| almi_reference[s] * heights[s] * heights[s] * quality[s]);
+        let grip_reference = [0, 1].map(|s| {
+            let female = s == 1;
+            let height = stature::mean_peak(65.0, female, p) - stature.loss(65.0, female);
+            almi_reference[s] * height * height * quality[s]
+        });
         let step_days = step.days();
         let dt = step.years();
         let k = StepConstants {
@@ -161,6 +175,7 @@ impl Model {
             bed_days_per_step: step_days.round().max(1.0) as u32,
             hazard: reference.hazard,
             start_law: reference.start,
+            stature,
             almi_reference,
             grip_reference,
             params,
@@ -396,6 +411,7 @@ impl Model {
             (-(quality_at75 * shape) * dt - p.bed_quality_loss * f64::from(bed_days)).exp();
 
         person.age += dt;
+        person.height = person.peak_height - self.stature.loss(person.age, person.female);
         self.reclassify(person);
 
         let u_death: f64 = s.mortality.random();

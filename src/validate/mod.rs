@@ -317,6 +317,19 @@ pub fn ewgsop1(s: &sim::Snap) -> bool {
     s.almi <= almi && (s.grip < grip || s.gait <= 0.8)
 }
 
+/// ALM/height² below Gould 2013's T −2 cut-offs (6.94 men, 5.30 women, kg/m²).
+pub fn below_gould_t2(s: &sim::Snap) -> bool {
+    s.almi < if s.female { 5.30 } else { 6.94 }
+}
+
+/// Wilson 95 % interval (%) of a proportion `p` observed in `n` persons.
+fn wilson(p: f64, n: f64) -> (f64, f64) {
+    let z = 1.959_964_f64;
+    let centre = (p + z * z / (2.0 * n)) / (1.0 + z * z / n);
+    let half = z / (1.0 + z * z / n) * (p * (1.0 - p) / n + z * z / (4.0 * n * n)).sqrt();
+    (100.0 * (centre - half), 100.0 * (centre + half))
+}
+
 pub fn ewgsop2_confirmed(s: &sim::Snap) -> bool {
     s.ewgsop2 >= crate::model::classify::CONFIRMED
 }
@@ -502,6 +515,84 @@ pub fn targets(r: &Runs) -> Vec<Row> {
                 role: Role::Independent,
             },
             estimate(n, |it| prevalence(a, it, female, 64, 71, ewgsop1)),
+        ));
+    }
+
+    // Low muscle mass at ≥ 80 on the young-adult reference that anchors the model.
+    for (sex, female, v) in [(0, false, 16.0), (1, true, 6.2)] {
+        rows.push(judge(
+            Spec {
+                id: format!("gould-low-almi-80-{}", &SEX[sex][..1]),
+                measure: format!(
+                    "ALM/height² below T −2 ({} kg/m²), {} ≥ 80, stationary population, %",
+                    if female { "5.30" } else { "6.94" },
+                    SEX[sex]
+                ),
+                source: "Gould 2013, Calcif Tissue Int 92:554 (Geelong Osteoporosis Study, Lunar DXA) (V)",
+                design: AGEING,
+                unit: "%",
+                published: v,
+                interval: None,
+                accept: wilson(v / 100.0, 100.0),
+                reason: "Wilson 95 % interval for 100 persons of that sex aged ≥ 80 (the abstract gives no n; A)",
+                role: Role::Independent,
+            },
+            estimate(n, |it| prevalence(a, it, female, 80, 94, below_gould_t2)),
+        ));
+    }
+    rows.push(judge(
+        Spec {
+            id: "dodds-newcastle-85".into(),
+            measure: "sarcopenia (EWGSOP1) at 85, both sexes, %".into(),
+            source: "Dodds 2017, J Cachexia Sarcopenia Muscle 8:229 (Newcastle 85+, 149/719) (V)",
+            design: AGEING,
+            unit: "%",
+            published: 20.7,
+            interval: Some(wilson(149.0 / 719.0, 719.0)),
+            accept: {
+                let (lo, hi) = wilson(149.0 / 719.0, 719.0);
+                (lo / 1.5, hi * 1.5)
+            },
+            reason: "CI ×/÷ 1.5: muscle by bioimpedance (Tanita) and gait from the Timed Up and Go, not DXA and a 4-m walk",
+            role: Role::Independent,
+        },
+        estimate(n, |it| {
+            let k = 85 - FIRST_AGE;
+            percent(
+                it.filter_map(|i| a[i].get(k).copied())
+                    .filter(|s| s.alive)
+                    .map(|s| ewgsop1(&s)),
+            )
+        }),
+    ));
+    // Cross-sectional ALM/height² from 50 to 70 (median).
+    for (sex, female, v) in [(0, false, -0.86), (1, true, -0.10)] {
+        rows.push(judge(
+            Spec {
+                id: format!("kirk-almi-50-to-70-{}", &SEX[sex][..1]),
+                measure: format!("median ALM/height² at 70 minus at 50, {}, kg/m²", SEX[sex]),
+                source: "Kirk 2021, J Cachexia Sarcopenia Muscle 12:880 (Australian Body Composition Study, Hologic DXA) (V)",
+                design: AGEING,
+                unit: "kg/m²",
+                published: v,
+                interval: None,
+                accept: (v - 0.3, v + 0.3),
+                reason: "±0.3 kg/m²: medians of percentile curves without intervals, few persons over 60 (median age 33); Hologic scale (A)",
+                role: Role::Independent,
+            },
+            estimate(n, |it| {
+                let ids: Vec<usize> = it.collect();
+                let median_at = |age: usize| {
+                    quantile(
+                        ids.iter()
+                            .filter_map(|&i| a[i].get(age - FIRST_AGE).copied())
+                            .filter(|s| s.alive && s.female == female)
+                            .map(|s| s.almi),
+                        0.5,
+                    )
+                };
+                median_at(70) - median_at(50)
+            }),
         ));
     }
 
