@@ -12,6 +12,37 @@ pub struct Series {
     pub points: Vec<(f64, f64)>,
 }
 
+/// Round tick values covering `lo..=hi`: the step of 1, 2, 2.5 or 5 times a power of ten
+/// whose interval count is nearest `n`, the first and last ticks at or beyond the data.
+pub fn nice_ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
+    let span = (hi - lo).max(1e-9);
+    let mag = 10f64.powf((span / n as f64).log10().floor());
+    let bounds = |step: f64| ((lo / step).floor(), (hi / step).ceil());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .min_by_key(|step| {
+            let (first, last) = bounds(*step);
+            ((last - first) as i64 - n as i64).abs()
+        })
+        .unwrap_or(mag);
+    let (first, last) = bounds(step);
+    (0..=(last - first) as usize)
+        .map(|i| (first + i as f64) * step)
+        .collect()
+}
+
+/// A tick label with as many decimals as the step needs.
+fn tick_label(v: f64, step: f64) -> String {
+    let decimals = (0..6)
+        .find(|d| {
+            let scaled = step * 10f64.powi(*d);
+            (scaled - scaled.round()).abs() < 1e-6
+        })
+        .unwrap_or(6) as usize;
+    format!("{v:.decimals$}")
+}
+
 /// A line chart with axes, ticks and a legend.
 pub fn line_chart(title: &str, x_label: &str, y_label: &str, series: &[Series]) -> String {
     let (w, h, l, r, t, b) = (640.0, 400.0, 60.0, 170.0, 36.0, 46.0);
@@ -23,8 +54,11 @@ pub fn line_chart(title: &str, x_label: &str, y_label: &str, series: &[Series]) 
         y0 = y0.min(*y);
         y1 = y1.max(*y);
     }
-    let pad = (y1 - y0).max(1e-9) * 0.08;
-    let (y0, y1) = ((y0 - pad).min(0.0_f64.max(y0 - pad)), y1 + pad);
+    let x_ticks = nice_ticks(x0, x1, 6);
+    let y_ticks = nice_ticks(y0, y1, 5);
+    let (x0, x1) = (x_ticks[0], x_ticks[x_ticks.len() - 1]);
+    let (y0, y1) = (y_ticks[0], y_ticks[y_ticks.len() - 1]);
+    let (x_step, y_step) = (x_ticks[1] - x_ticks[0], y_ticks[1] - y_ticks[0]);
     let sx = |x: f64| l + (x - x0) / (x1 - x0).max(1e-9) * (w - l - r);
     let sy = |y: f64| h - b - (y - y0) / (y1 - y0).max(1e-9) * (h - t - b);
     let mut s = String::new();
@@ -42,24 +76,25 @@ pub fn line_chart(title: &str, x_label: &str, y_label: &str, series: &[Series]) 
         h - b,
         h - b
     );
-    for i in 0..=5 {
-        let xv = x0 + (x1 - x0) * f64::from(i) / 5.0;
-        let yv = y0 + (y1 - y0) * f64::from(i) / 5.0;
+    for xv in &x_ticks {
         let _ = writeln!(
             s,
-            r##"<text x="{:.1}" y="{}" text-anchor="middle">{xv:.0}</text><text x="{}" y="{:.1}" text-anchor="end">{}</text><line x1="{l}" y1="{:.1}" x2="{}" y2="{:.1}" stroke="#dddddd"/>"##,
-            sx(xv),
+            r#"<text x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
+            sx(*xv),
             h - b + 16.0,
+            tick_label(*xv, x_step)
+        );
+    }
+    for yv in &y_ticks {
+        let _ = writeln!(
+            s,
+            r##"<text x="{}" y="{:.1}" text-anchor="end">{}</text><line x1="{l}" y1="{:.1}" x2="{}" y2="{:.1}" stroke="#dddddd"/>"##,
             l - 6.0,
-            sy(yv) + 4.0,
-            if y1 - y0 < 5.0 {
-                format!("{yv:.2}")
-            } else {
-                format!("{yv:.0}")
-            },
-            sy(yv),
+            sy(*yv) + 4.0,
+            tick_label(*yv, y_step),
+            sy(*yv),
             w - r,
-            sy(yv)
+            sy(*yv)
         );
     }
     let _ = writeln!(
@@ -264,6 +299,44 @@ pub fn charts(r: &Runs) -> Vec<(String, String)> {
             });
         }
     }
+    let mut low = Vec::new();
+    for (sex, female) in [false, true].into_iter().enumerate() {
+        low.push(Series {
+            label: format!("{} sim", sexes[sex]),
+            colour: colours[sex][0],
+            dashed: false,
+            points: (50..=90)
+                .step_by(5)
+                .map(|lo| {
+                    let share = super::prevalence(
+                        a,
+                        &mut (0..n),
+                        female,
+                        lo,
+                        lo + 4,
+                        super::below_gould_t2,
+                    );
+                    (f64::from(lo) + 2.0, share)
+                })
+                .collect(),
+        });
+        low.push(Series {
+            label: format!("{} Gould ≥ 80", sexes[sex]),
+            colour: colours[sex][0],
+            dashed: true,
+            points: vec![(84.0, if female { 6.2 } else { 16.0 })],
+        });
+    }
+    out.push((
+        "low-muscle-by-age.svg".into(),
+        line_chart(
+            "ALM/height² below T −2 (Gould 2013): simulated by age band vs Geelong ≥ 80",
+            "age",
+            "%",
+            &low,
+        ),
+    ));
+
     out.push((
         "prevalence-by-age.svg".into(),
         line_chart(
@@ -274,4 +347,23 @@ pub fn charts(r: &Runs) -> Vec<(String, String)> {
         ),
     ));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ticks_are_round_and_cover_the_data() {
+        assert_eq!(
+            nice_ticks(60.0, 94.0, 6),
+            vec![60.0, 65.0, 70.0, 75.0, 80.0, 85.0, 90.0, 95.0]
+        );
+        let t = nice_ticks(0.87, 1.41, 5);
+        assert_eq!(t.first(), Some(&0.8));
+        assert!(*t.last().unwrap() >= 1.41);
+        assert_eq!(tick_label(0.25, 0.25), "0.25");
+        assert_eq!(tick_label(0.9, 0.1), "0.9");
+        assert_eq!(tick_label(75.0, 5.0), "75");
+    }
 }
