@@ -144,6 +144,7 @@ fn a_twenty_week_training_trial_of_70_year_olds_gains_what_peterson_2011_found()
     let (gain, lo, hi) = row(&out, "training", "alm_end", "difference");
     // Peterson 2011: lean body mass +1.1 kg (0.9-1.2) in ≈ 20 weeks; ALM carries roughly
     // half of it, and 70-year-olds respond less than the trials' mean age: ALM 0.3-1.0 kg.
+    eprintln!("measured: 20-week training ALM gain {gain:.3} kg");
     assert!((0.3..=1.0).contains(&gain), "ALM gain {gain:.3} kg");
     assert!(
         hi - lo < 0.1,
@@ -213,6 +214,9 @@ uptake = 1
     // Morton 2018: protein on top of training adds fat-free mass +0.30 kg (0.09-0.52);
     // ALM carries about half: +0.04 to +0.30 kg ALM over training alone.
     let extra = both - train;
+    eprintln!(
+        "measured: protein on top of training {extra:.3} kg ALM, protein alone {protein:.3} kg"
+    );
     assert!(
         (0.04..=0.30).contains(&extra),
         "protein on top of training adds {extra:.3} kg ALM (training {train:.3}, both {both:.3})"
@@ -249,6 +253,7 @@ uptake = 1
     let (_tmp, out) = run_scenario(text, &[]);
     let (loss, _, _) = row(&out, "bed_rest", "alm_end", "difference");
     // Kortebein 2007 (age 67 ± 5): leg lean −0.95 kg, whole-body lean −1.5 kg in 10 days.
+    eprintln!("measured: 10 days of bed rest {loss:.3} kg ALM");
     assert!((-1.5..=-0.6).contains(&loss), "ALM change {loss:.3} kg");
     let (bed, _, _) = row(&out, "bed_rest", "bed_days", "difference");
     assert!(
