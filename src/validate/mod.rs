@@ -400,6 +400,40 @@ pub fn targets(r: &Runs) -> Vec<Row> {
         }
     }
 
+    // --- Grip at 60-64 for a given height (Steiber 2016) ------------------------------
+    for (sex, female, v, lo_cm) in [(0, false, 47.6, 175u32), (1, true, 28.9, 160)] {
+        rows.push(judge(
+            Spec {
+                id: format!("steiber-grip-60-64-{}", &SEX[sex][..1]),
+                measure: format!(
+                    "mean grip, {} 60-64 of height {lo_cm}-{} cm",
+                    SEX[sex],
+                    lo_cm + 4
+                ),
+                source: "Steiber 2016, PLoS One 11:e0163917 (German SOEP, Smedley dynamometer) (P: transcribed stratum means)",
+                design: AGEING,
+                unit: "kg",
+                published: v,
+                interval: None,
+                accept: (v * 0.9, v * 1.1),
+                reason: "±10 %: another dynamometer (Smedley vs Jamar) and population than the Dodds medians the grip is fitted to",
+                role: Role::Independent,
+            },
+            estimate(n, |it| {
+                let (lo, hi) = (f64::from(lo_cm) / 100.0, f64::from(lo_cm + 5) / 100.0);
+                mean(it.flat_map(|i| {
+                    let l = &a[i];
+                    (60 - FIRST_AGE..=64 - FIRST_AGE)
+                        .filter_map(move |k| l.get(k).copied())
+                        .filter(move |s| {
+                            s.alive && s.female == female && s.height >= lo && s.height < hi
+                        })
+                        .map(|s| s.grip)
+                }))
+            }),
+        ));
+    }
+
     // --- Gait speed by age band (Bohannon 2011) --------------------------------------
     for (sex, female) in [false, true].into_iter().enumerate() {
         for (j, (lo, hi)) in BOHANNON_BANDS.into_iter().enumerate() {

@@ -13,6 +13,8 @@ pub struct Snap {
     pub alive: bool,
     pub female: bool,
     pub age: f64,
+    /// Current height, m.
+    pub height: f64,
     pub alm: f64,
     pub almi: f64,
     pub grip: f64,
@@ -49,6 +51,7 @@ pub fn simulate(
                 alive: p.alive,
                 female: p.female,
                 age: p.age,
+                height: p.height,
                 alm: p.alm(),
                 almi: p.alm_index(),
                 grip: p.grip(),
