@@ -10,37 +10,23 @@ use crate::economics::Economics;
 use crate::interventions::{self, Definition, Eligibility, Intervention, Kind, Sex, Start};
 use crate::params;
 
-/// Every kind-specific key, for "does not apply to this kind" messages.
-pub(crate) const KIND_KEYS: [&str; 11] = [
-    "sessions_per_week",
-    "intensity",
-    "target_g_per_kg",
-    "supplement_g_per_day",
-    "below_nmol_per_l",
-    "days",
-    "loss_reduction",
-    "every",
-    "definition",
-    "refer_to",
-    "cost_per_test",
-];
+/// A kind-specific key and whether an entry gives it.
+pub(crate) type KindKey = (&'static str, fn(&RawIntervention) -> bool);
 
-fn given(r: &RawIntervention, key: &str) -> bool {
-    match key {
-        "sessions_per_week" => r.sessions_per_week.is_some(),
-        "intensity" => r.intensity.is_some(),
-        "target_g_per_kg" => r.target_g_per_kg.is_some(),
-        "supplement_g_per_day" => r.supplement_g_per_day.is_some(),
-        "below_nmol_per_l" => r.below_nmol_per_l.is_some(),
-        "days" => r.days.is_some(),
-        "loss_reduction" => r.loss_reduction.is_some(),
-        "every" => r.every.is_some(),
-        "definition" => r.definition.is_some(),
-        "refer_to" => r.refer_to.is_some(),
-        "cost_per_test" => r.cost_per_test.is_some(),
-        _ => false,
-    }
-}
+/// Every kind-specific key, for "does not apply to this kind" messages and spelling hints.
+pub(crate) const KIND_KEYS: [KindKey; 11] = [
+    ("sessions_per_week", |r| r.sessions_per_week.is_some()),
+    ("intensity", |r| r.intensity.is_some()),
+    ("target_g_per_kg", |r| r.target_g_per_kg.is_some()),
+    ("supplement_g_per_day", |r| r.supplement_g_per_day.is_some()),
+    ("below_nmol_per_l", |r| r.below_nmol_per_l.is_some()),
+    ("days", |r| r.days.is_some()),
+    ("loss_reduction", |r| r.loss_reduction.is_some()),
+    ("every", |r| r.every.is_some()),
+    ("definition", |r| r.definition.is_some()),
+    ("refer_to", |r| r.refer_to.is_some()),
+    ("cost_per_test", |r| r.cost_per_test.is_some()),
+];
 
 fn fraction(v: Option<f64>, default: f64, path: KeyPath, problems: &mut Vec<Problem>) -> f64 {
     let v = v.unwrap_or(default);
@@ -132,8 +118,8 @@ pub fn check_interventions(
             }
             Some(k) => k,
         };
-        for key in KIND_KEYS {
-            if given(r, key) && !Kind::keys(kind_name).contains(&key) {
+        for (key, given) in KIND_KEYS {
+            if given(r) && !Kind::keys(kind_name).contains(&key) {
                 problems.push(
                     Problem::new(
                         path.key(key),

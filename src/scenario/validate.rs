@@ -205,11 +205,10 @@ fn unknown_key_hint(path: &KeyPath) -> Option<String> {
         _ => &["name", "description", "trajectories"],
     };
     let in_arm = path.0.first() == Some(&super::locate::Seg::Key("arm".into()));
-    let kind_keys: &[&str] = if in_arm {
-        &super::interventions::KIND_KEYS
-    } else {
-        &[]
-    };
+    let kind_keys = super::interventions::KIND_KEYS
+        .iter()
+        .filter(|_| in_arm)
+        .map(|(k, _)| k);
     known
         .iter()
         .chain(kind_keys)
