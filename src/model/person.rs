@@ -10,7 +10,8 @@ pub struct Person {
     pub female: bool,
     pub age: f64,
     pub start_age: f64,
-    /// Current height, m (the peak less what shrinking has taken by this age).
+    /// Current height, m: `peak_height` less what shrinking has taken by this age, kept
+    /// up to date by the step (read by every ALM/height² and BMI).
     pub height: f64,
     /// Adult (peak) height, m.
     pub peak_height: f64,

@@ -3,8 +3,9 @@
 //!
 //! Order: illness onset → hospital admission or forced bed rest → habitual training →
 //! protein and hormone drift → muscle balance (in bed and out) → training adaptation →
-//! muscle quality → ageing and shrinking → classification → death. Every step draws the same count of
-//! random numbers from each stream whatever happens, so arms stay aligned (CRN).
+//! muscle quality → ageing and shrinking → classification → death. Every step draws the
+//! same count of random numbers from each stream whatever happens, so arms stay aligned
+//! (CRN).
 
 use super::bounds::UpperBound;
 use super::classify::{classify, Measures};
