@@ -197,3 +197,54 @@ fn sarcopenia_raises_admissions_and_low_muscle_raises_diabetes() {
     );
     assert!(model.death_rate(&weak) > model.death_rate(&strong));
 }
+
+#[test]
+fn people_shrink_with_age_women_more_and_older_cohorts_start_shorter() {
+    let model = Model::new(Params::central(), months("1m"));
+    // Sorkin 1999: from 30, 3 cm (men) and 5 cm (women) lost by 70, 5 and 8 cm by 80, so
+    // 60 → 80 takes ≈ 3.4 cm from men and ≈ 5.3 cm from women.
+    for (female, lo, hi) in [(0.0, 0.025, 0.045), (1.0, 0.04, 0.065)] {
+        let mut ps = people(&model, &cohort(60.0, female), 400);
+        let (start_height, start_almi): (Vec<f64>, Vec<f64>) =
+            ps.iter().map(|(p, _)| (p.height, p.alm_index())).unzip();
+        for _ in 0..20 * 12 {
+            for (p, s) in ps.iter_mut().filter(|(p, _)| p.alive) {
+                model.step(p, s, &Modifiers::NONE);
+            }
+        }
+        let alive: Vec<usize> = (0..ps.len()).filter(|i| ps[*i].0.alive).collect();
+        let mean = |f: &dyn Fn(usize) -> f64| {
+            alive.iter().map(|i| f(*i)).sum::<f64>() / alive.len() as f64
+        };
+        let lost = mean(&|i| start_height[i] - ps[i].0.height);
+        assert!(
+            (lo..=hi).contains(&lost),
+            "height lost 60 → 80: {lost:.4} m"
+        );
+        // ALM/height² falls less than ALM: the same muscle over a shorter frame.
+        let alm_change = mean(&|i| (ps[i].0.alm_index() / start_almi[i]).ln());
+        let mass_change = mean(&|i| {
+            let p = &ps[i].0;
+            (p.alm() / (start_almi[i] * start_height[i] * start_height[i])).ln()
+        });
+        assert!(
+            alm_change > mass_change + 0.02,
+            "{alm_change:.3} vs {mass_change:.3}"
+        );
+    }
+    // Birth cohorts: 80-year-olds start shorter than 60-year-olds by more than they shrink
+    // in between (the secular trend adds ≈ 2 cm).
+    for female in [0.0, 1.0] {
+        let mean_height = |age: f64| {
+            let ps = people(&model, &cohort(age, female), 2000);
+            ps.iter().map(|(p, _)| p.height).sum::<f64>() / ps.len() as f64
+        };
+        let gap = mean_height(60.0) - mean_height(80.0);
+        let shrink =
+            model.stature.loss(80.0, female == 1.0) - model.stature.loss(60.0, female == 1.0);
+        assert!(
+            (gap - shrink - 2.0 * model.params.height_secular_per_decade).abs() < 0.006,
+            "60 vs 80: {gap:.4} m apart, {shrink:.4} m of it shrinking"
+        );
+    }
+}
