@@ -15,7 +15,7 @@ pub mod sim;
 pub mod stats;
 
 use crate::model::life_table::{FIRST_AGE, QX_MEN, QX_WOMEN};
-use crate::model::{mortality, Model, Modifiers};
+use crate::model::{mortality, Model};
 use crate::params::Params;
 use crate::scenario::{parse_scenario, Scenario};
 use serde::Serialize;
@@ -162,7 +162,8 @@ pub fn scenarios() -> Vec<Scenario> {
 pub struct Runs {
     pub ageing: Vec<Life>,
     pub abc: Vec<Life>,
-    /// control, training, training + protein, + 2.2 g/kg/d, + 1.62 g/kg/d.
+    /// The arms of `training-trial.toml`: control, training, training + protein
+    /// supplement, + 2.2 g/kg/d, + 1.62 g/kg/d.
     pub trial: Vec<Vec<Life>>,
     pub bed: Vec<Life>,
     pub cross: Vec<Life>,
@@ -174,45 +175,20 @@ pub const TRAINING_WEEKS: u32 = 20;
 /// Runs every design with these parameters and this baseline hazard.
 pub fn run_designs(params: &Params, hazard: &mortality::Reference, opts: &Options) -> Runs {
     let sc = scenarios();
-    let model = |s: &Scenario| Model::with_hazard(params.clone(), s.step, *hazard);
     let n = opts.population;
-    let none = |_: u32| Modifiers::NONE;
-    let ageing = simulate(&sc[0], &model(&sc[0]), n, &none);
-    let abc = simulate(&sc[1], &model(&sc[1]), n, &none);
-    let tm = model(&sc[2]);
-    let arm = |protein_add: f64, protein_target: f64| {
-        move |step: u32| {
-            if step <= TRAINING_WEEKS {
-                Modifiers {
-                    training_sessions: 3.0,
-                    protein_add,
-                    protein_target,
-                    ..Modifiers::NONE
-                }
-            } else {
-                Modifiers::NONE
-            }
-        }
+    let arms = |s: &Scenario| -> Vec<Vec<Life>> {
+        let model = Model::with_hazard(params.clone(), s.step, *hazard);
+        (0..s.arms.len())
+            .map(|arm| simulate(s, &model, n, arm))
+            .collect()
     };
-    let trial = vec![
-        simulate(&sc[2], &tm, n, &none),
-        simulate(&sc[2], &tm, n, &arm(0.0, 0.0)),
-        simulate(&sc[2], &tm, n, &arm(0.4, 0.0)),
-        simulate(&sc[2], &tm, n, &arm(0.0, 2.2)),
-        simulate(&sc[2], &tm, n, &arm(0.0, 1.62)),
-    ];
-    let bed_rest = |step: u32| Modifiers {
-        forced_bed_days: if step == 1 { 10 } else { 0 },
-        ..Modifiers::NONE
-    };
-    let bed = simulate(&sc[3], &model(&sc[3]), n, &bed_rest);
-    let cross = simulate(&sc[4], &model(&sc[4]), n, &none);
+    let first = |s: &Scenario| arms(s).swap_remove(0);
     Runs {
-        ageing,
-        abc,
-        trial,
-        bed,
-        cross,
+        ageing: first(&sc[0]),
+        abc: first(&sc[1]),
+        trial: arms(&sc[2]),
+        bed: first(&sc[3]),
+        cross: first(&sc[4]),
     }
 }
 
@@ -872,7 +848,7 @@ pub fn targets(r: &Runs) -> Vec<Row> {
     rows.push(judge(
         Spec {
             id: "morton-protein-add-on".into(),
-            measure: "extra fat-free mass from +0.4 g/kg/d protein on top of training (ALM ÷ 0.5)"
+            measure: "extra fat-free mass from a 30 g/day protein supplement (≈ +0.4 g/kg/d) on top of training (ALM ÷ 0.5)"
                 .into(),
             source: "Morton 2018, Br J Sports Med 52:376 (V)",
             design: TRIAL,

@@ -1,8 +1,10 @@
-//! Simulation of a validation design: every person of a scenario stepped through its
-//! horizon under a per-step [`Modifiers`] schedule, with a snapshot at every record.
-//! Arms share persons and random streams (common random numbers), as in the engine.
+//! Simulation of a validation design: every person of one arm of a scenario stepped
+//! through its horizon, the arm's interventions turned into modifiers by the same
+//! [`ArmState`] as in `sarcosim run`, with a snapshot at every record. Arms share persons
+//! and random streams (common random numbers), as in the engine.
 
-use crate::model::{Model, Modifiers, Streams};
+use crate::interventions::ArmState;
+use crate::model::{Model, Streams};
 use crate::population;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
@@ -34,19 +36,16 @@ pub struct Snap {
 /// One person's snapshots, record 0 (the start) first.
 pub type Life = Vec<Snap>;
 
-/// Simulates persons `0..n` of `scenario` with `modifiers(step)` (1-based step).
-pub fn simulate(
-    scenario: &Scenario,
-    model: &Model,
-    n: u64,
-    modifiers: &(dyn Fn(u32) -> Modifiers + Sync),
-) -> Vec<Life> {
+/// Simulates persons `0..n` of arm `arm` of `scenario` (draw 0).
+pub fn simulate(scenario: &Scenario, model: &Model, n: u64, arm: usize) -> Vec<Life> {
     let records = scenario.record_steps();
+    let interventions = &scenario.arms[arm].interventions;
     (0..n)
         .into_par_iter()
         .map(|id| {
             let mut p = population::sample(id, &scenario.cohorts, model, scenario.seed, 0);
             let mut s = Streams::new(scenario.seed, 0, id);
+            let mut enrolment = ArmState::new(interventions, scenario.seed, 0, id);
             let snap = |p: &crate::model::Person, admissions: u16, died: bool| Snap {
                 alive: p.alive,
                 female: p.female,
@@ -70,7 +69,9 @@ pub fn simulate(
             let mut next = 1;
             for step in 1..=scenario.horizon_steps {
                 if p.alive {
-                    let ev = model.step(&mut p, &mut s, &modifiers(step));
+                    let t = f64::from(step - 1) * model.dt;
+                    let plan = enrolment.plan(&p, t, model.dt, &model.params);
+                    let ev = model.step(&mut p, &mut s, &plan.modifiers);
                     adm += u16::from(ev.admitted);
                     died |= ev.died;
                 }
