@@ -74,6 +74,21 @@ pub enum Start {
     AtAge(f64),
 }
 
+impl std::fmt::Display for Start {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Start::Offset(years) => write!(f, "{} into the run", fmt_years(*years)),
+            Start::AtAge(age) => write!(f, "at age {age}"),
+        }
+    }
+}
+
+/// Years to three decimals without trailing zeros: `0 y`, `0.5 y`, `0.384 y`.
+pub fn fmt_years(years: f64) -> String {
+    let s = format!("{years:.3}");
+    format!("{} y", s.trim_end_matches('0').trim_end_matches('.'))
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Intervention {
     /// The entry's `name`, or its kind.
@@ -289,6 +304,17 @@ mod tests {
         assert_ne!(slot("protein", 0), slot("protein", 1));
         assert_ne!(slot("protein", 0), slot("bed_rest", 0));
         assert_eq!(slot("protein", 0), slot("protein", 0));
+    }
+
+    #[test]
+    fn starts_read_as_text() {
+        assert_eq!(Start::Offset(0.0).to_string(), "0 y into the run");
+        assert_eq!(
+            Start::Offset(20.0 * 7.0 / 365.25).to_string(),
+            "0.383 y into the run"
+        );
+        assert_eq!(Start::AtAge(65.0).to_string(), "at age 65");
+        assert_eq!(fmt_years(25.0), "25 y");
     }
 }
 

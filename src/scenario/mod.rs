@@ -299,12 +299,12 @@ pub fn describe(s: &Scenario) -> String {
         for iv in &a.interventions {
             let _ = writeln!(
                 o,
-                "  intervention {} ({}) · start {:?} · duration {} · uptake {} · adherence {} · dropout {}/yr · cost {}/yr{}",
+                "  intervention {} ({}) · start {} · duration {} · uptake {} · adherence {} · dropout {}/yr · cost {}/yr{}",
                 iv.name,
                 iv.kind.name(),
                 iv.start,
                 iv.duration_years
-                    .map_or("to the horizon".to_string(), |d| format!("{d:.3} y")),
+                    .map_or("to the horizon".to_string(), crate::interventions::fmt_years),
                 iv.uptake,
                 iv.adherence,
                 iv.dropout_per_year,
