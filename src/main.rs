@@ -191,7 +191,10 @@ fn execute(command: Command) -> anyhow::Result<()> {
             match format {
                 Format::Text => print!("{}", validate::text(&rows)),
                 Format::Markdown => print!("{}", validate::markdown(&rows)),
-                Format::Json => println!("{}", serde_json::to_string_pretty(&rows)?),
+                Format::Json => println!(
+                    "{}",
+                    serde_json::to_string_pretty(&validate::JsonReport::new(&rows, population))?
+                ),
             }
             if rows.iter().all(|r| r.pass) {
                 Ok(())

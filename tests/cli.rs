@@ -211,3 +211,41 @@ fn walk(dir: &std::path::Path) -> Vec<String> {
     }
     v
 }
+
+#[test]
+fn validate_reports_every_target_and_exits_1_exactly_when_one_fails() {
+    let o = sarcosim(&["validate", "--population", "500", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("a JSON document");
+    assert_eq!(doc["format"], "sarcosim-validate/1");
+    assert_eq!(doc["population"], 500);
+    let rows = doc["rows"].as_array().unwrap();
+    assert_eq!(doc["targets"].as_u64().unwrap() as usize, rows.len());
+    assert!(rows.len() >= 60, "{} targets", rows.len());
+    let failed = rows.iter().filter(|r| r["pass"] == false).count();
+    assert_eq!(doc["failed"].as_u64().unwrap() as usize, failed);
+    for r in rows {
+        let (lo, hi) = (
+            r["tolerance"][0].as_f64().unwrap(),
+            r["tolerance"][1].as_f64().unwrap(),
+        );
+        let v = r["simulated"].as_f64().unwrap();
+        assert_eq!(r["pass"] == true, (lo..=hi).contains(&v), "{}", r["id"]);
+        assert!(
+            !r["source"].as_str().unwrap().is_empty() && !r["reason"].as_str().unwrap().is_empty()
+        );
+    }
+    assert_eq!(o.status.code(), Some(if failed == 0 { 0 } else { 1 }));
+    if failed > 0 {
+        assert!(
+            stderr(&o).contains(&format!("{failed} fail")),
+            "{}",
+            stderr(&o)
+        );
+    }
+    let text = sarcosim(&["validate", "--population", "500"]);
+    assert_eq!(text.status.code(), o.status.code());
+    assert!(stdout(&text).contains("mitchell-mass-loss-m"));
+    let bad = sarcosim(&["validate", "--population", "10"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("--population"), "{}", stderr(&bad));
+}

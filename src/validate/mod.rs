@@ -1009,6 +1009,37 @@ fn verdict(r: &Row) -> &'static str {
 }
 
 /// A count line: `N targets: P pass, F fail`.
+/// Name and version of the JSON document `sarcosim validate --format json` prints.
+pub const JSON_FORMAT: &str = "sarcosim-validate/1";
+
+/// The JSON document of a validation run: its format, the engine version, the population
+/// per design, the counts and every row.
+#[derive(Serialize)]
+pub struct JsonReport<'a> {
+    pub format: &'static str,
+    pub engine: &'static str,
+    pub population: u64,
+    pub targets: usize,
+    pub passed: usize,
+    pub failed: usize,
+    pub rows: &'a [Row],
+}
+
+impl<'a> JsonReport<'a> {
+    pub fn new(rows: &'a [Row], population: u64) -> Self {
+        let passed = rows.iter().filter(|r| r.pass).count();
+        Self {
+            format: JSON_FORMAT,
+            engine: env!("CARGO_PKG_VERSION"),
+            population,
+            targets: rows.len(),
+            passed,
+            failed: rows.len() - passed,
+            rows,
+        }
+    }
+}
+
 pub fn summary_line(rows: &[Row]) -> String {
     let pass = rows.iter().filter(|r| r.pass).count();
     format!(
