@@ -1,0 +1,126 @@
+//! The validation table as text, Markdown and a versioned JSON document.
+
+use super::Row;
+use serde::Serialize;
+
+fn fmt_num(v: f64) -> String {
+    if !v.is_finite() {
+        "–".into()
+    } else if v.abs() >= 100.0 {
+        format!("{v:.0}")
+    } else if v.abs() >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+fn published_text(r: &Row) -> String {
+    match r.published_interval {
+        Some((lo, hi)) => format!("{} ({}–{})", fmt_num(r.published), fmt_num(lo), fmt_num(hi)),
+        None => fmt_num(r.published),
+    }
+}
+
+fn verdict(r: &Row) -> &'static str {
+    if r.pass {
+        "pass"
+    } else {
+        "FAIL"
+    }
+}
+
+/// A count line: `N targets: P pass, F fail`.
+/// Name and version of the JSON document `sarcosim validate --format json` prints.
+pub const JSON_FORMAT: &str = "sarcosim-validate/1";
+
+/// The JSON document of a validation run: its format, the engine version, the population
+/// per design, the counts and every row.
+#[derive(Serialize)]
+pub struct JsonReport<'a> {
+    pub format: &'static str,
+    pub engine: &'static str,
+    pub population: u64,
+    pub targets: usize,
+    pub passed: usize,
+    pub failed: usize,
+    pub rows: &'a [Row],
+}
+
+impl<'a> JsonReport<'a> {
+    pub fn new(rows: &'a [Row], population: u64) -> Self {
+        let passed = rows.iter().filter(|r| r.pass).count();
+        Self {
+            format: JSON_FORMAT,
+            engine: env!("CARGO_PKG_VERSION"),
+            population,
+            targets: rows.len(),
+            passed,
+            failed: rows.len() - passed,
+            rows,
+        }
+    }
+}
+
+pub fn summary_line(rows: &[Row]) -> String {
+    let pass = rows.iter().filter(|r| r.pass).count();
+    format!(
+        "{} targets: {} pass, {} fail",
+        rows.len(),
+        pass,
+        rows.len() - pass
+    )
+}
+
+/// The table as aligned text.
+pub fn text(rows: &[Row]) -> String {
+    let mut out = String::new();
+    for r in rows {
+        out.push_str(&format!(
+            "{:<4} {:<30} {:<12} published {:<18} simulated {} [{}, {}]  tolerance [{}, {}] {}\n     {} — {}\n     tolerance: {}\n",
+            verdict(r),
+            r.id,
+            r.role.label(),
+            published_text(r),
+            fmt_num(r.simulated),
+            fmt_num(r.mc_lo),
+            fmt_num(r.mc_hi),
+            fmt_num(r.tolerance.0),
+            fmt_num(r.tolerance.1),
+            r.unit,
+            r.measure,
+            r.source,
+            r.reason,
+        ));
+    }
+    out.push_str(&summary_line(rows));
+    out.push('\n');
+    out
+}
+
+/// The table as Markdown.
+pub fn markdown(rows: &[Row]) -> String {
+    let mut out = String::from(
+        "| target | measure | source | role | published | simulated (MC 95 %) | tolerance | reason | verdict |\n|---|---|---|---|---|---|---|---|---|\n",
+    );
+    for r in rows {
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} {} | {} ({}–{}) | {}–{} | {} | {} |\n",
+            r.id,
+            r.measure,
+            r.source,
+            r.role.label(),
+            published_text(r),
+            r.unit,
+            fmt_num(r.simulated),
+            fmt_num(r.mc_lo),
+            fmt_num(r.mc_hi),
+            fmt_num(r.tolerance.0),
+            fmt_num(r.tolerance.1),
+            r.reason,
+            if r.pass { "pass" } else { "**FAIL**" },
+        ));
+    }
+    out.push_str(&format!("\n{}\n", summary_line(rows)));
+    out
+}
