@@ -1,5 +1,5 @@
 //! The validation suite as tests: every published target must stay inside its tolerance
-//! (the accepted interval, stated per target with its reason in `src/validate/mod.rs`,
+//! (the accepted interval, stated per target with its reason in `src/validate/targets.rs`,
 //! widened by 1.96 Monte Carlo standard errors). 3,000 persons per design keep the Monte
 //! Carlo error well below the tolerances and the whole suite to a couple of seconds in
 //! release mode.
