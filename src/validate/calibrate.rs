@@ -242,3 +242,52 @@ pub fn markdown(r: &FitReport) -> String {
     s.push('\n');
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nelder_mead_finds_the_minimum_of_a_bowl() {
+        let mut f = |x: &[f64]| (x[0] - 1.0).powi(2) + 3.0 * (x[1] + 2.0).powi(2);
+        let (x, v, calls) = nelder_mead(&mut f, &[0.0, 0.0], 0.5, 400);
+        assert!(
+            (x[0] - 1.0).abs() < 0.01 && (x[1] + 2.0).abs() < 0.01,
+            "{x:?}"
+        );
+        assert!(v < 1e-3 && calls <= 400);
+    }
+
+    #[test]
+    fn only_fit_targets_enter_the_objective_and_the_fit_is_deterministic() {
+        let (params, report) = calibrate(300, 1, 4, &mut |_| {});
+        let rows = targets(&run_designs(
+            &params,
+            &mortality::calibrate(&params),
+            &Options { population: 300 },
+        ));
+        let mut moved = rows.clone();
+        for r in moved.iter_mut().filter(|r| r.role != Role::Fit) {
+            r.simulated += 1e6;
+        }
+        assert_eq!(objective(&rows), objective(&moved));
+        let mut fit_moved = rows.clone();
+        fit_moved
+            .iter_mut()
+            .find(|r| r.role == Role::Fit)
+            .unwrap()
+            .simulated += 1.0;
+        assert!(objective(&fit_moved) != objective(&rows));
+        assert!(report
+            .targets
+            .iter()
+            .all(|t| { rows.iter().any(|r| r.id == t.id && r.role == Role::Fit) }));
+        assert!(report
+            .independent_targets
+            .iter()
+            .any(|t| t.starts_with("mitchell-young-vs-old-m (independent)")));
+        let (again, report_again) = calibrate(300, 1, 4, &mut |_| {});
+        assert_eq!(params, again);
+        assert_eq!(report.objective_after, report_again.objective_after);
+    }
+}
