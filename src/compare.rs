@@ -1378,20 +1378,8 @@ impl Comparison {
         );
         for (title, header, rows) in self.tables() {
             let _ = writeln!(s, "\n### {title}\n");
-            let _ = writeln!(s, "| {} |", header.join(" | "));
-            let _ = writeln!(
-                s,
-                "|{}|",
-                header
-                    .iter()
-                    .enumerate()
-                    .map(|(i, _)| if i < 2 { "---" } else { "---:" })
-                    .collect::<Vec<_>>()
-                    .join("|")
-            );
-            for r in rows {
-                let _ = writeln!(s, "| {} |", r.join(" | "));
-            }
+            let header: Vec<&str> = header.iter().map(String::as_str).collect();
+            s.push_str(&crate::table::markdown(&header, &rows, 2));
         }
         s
     }

@@ -512,21 +512,28 @@ pub fn describe_table() -> String {
 
 /// The parameter table as Markdown, for `docs/model.md` (`sarcosim params --format markdown`).
 pub fn markdown_table() -> String {
-    let mut out = String::from(
-        "| parameter | value | unit | uncertainty | description | source |\n|---|---|---|---|---|---|\n",
-    );
-    for p in TABLE {
-        out.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} | {} |\n",
-            p.name,
-            p.value,
-            p.unit,
-            p.uncertainty,
-            p.description.replace('|', "\\|"),
-            p.source.replace('|', "\\|")
-        ));
-    }
-    out
+    let rows: Vec<Vec<String>> = TABLE
+        .iter()
+        .map(|p| {
+            vec![
+                format!("`{}`", p.name),
+                p.value.to_string(),
+                p.unit.to_string(),
+                p.uncertainty.to_string(),
+                p.description.to_string(),
+                p.source.to_string(),
+            ]
+        })
+        .collect();
+    let header = [
+        "parameter",
+        "value",
+        "unit",
+        "uncertainty",
+        "description",
+        "source",
+    ];
+    crate::table::markdown(&header, &rows, header.len())
 }
 
 #[cfg(test)]

@@ -40,6 +40,22 @@ pub fn aligned(header: &[String], rows: &[Vec<String>], left: usize) -> String {
     out
 }
 
+/// A Markdown table: the first `left` columns left-aligned, the rest right-aligned; `|` in
+/// a cell is escaped.
+pub fn markdown(header: &[&str], rows: &[Vec<String>], left: usize) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "| {} |", header.join(" | "));
+    let rule: Vec<&str> = (0..header.len())
+        .map(|j| if j < left { "---" } else { "---:" })
+        .collect();
+    let _ = writeln!(out, "|{}|", rule.join("|"));
+    for r in rows {
+        let cells: Vec<String> = r.iter().map(|c| c.replace('|', "\\|")).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -52,6 +68,15 @@ mod tests {
         assert_eq!(
             super::aligned(&h, &rows, 1),
             "arm         n\n--------  ---\nbaseline    7\nrt        120\n"
+        );
+    }
+
+    #[test]
+    fn markdown_tables_align_and_escape_bars() {
+        let rows = vec![vec!["a|b".to_string(), "1".to_string()]];
+        assert_eq!(
+            super::markdown(&["name", "n"], &rows, 1),
+            "| name | n |\n|---|---:|\n| a\\|b | 1 |\n"
         );
     }
 }

@@ -100,27 +100,39 @@ pub fn text(rows: &[Row]) -> String {
 
 /// The table as Markdown.
 pub fn markdown(rows: &[Row]) -> String {
-    let mut out = String::from(
-        "| target | measure | source | role | published | simulated (MC 95 %) | tolerance | reason | verdict |\n|---|---|---|---|---|---|---|---|---|\n",
-    );
-    for r in rows {
-        out.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} {} | {} ({}–{}) | {}–{} | {} | {} |\n",
-            r.id,
-            r.measure,
-            r.source,
-            r.role.label(),
-            published_text(r),
-            r.unit,
-            fmt_num(r.simulated),
-            fmt_num(r.mc_lo),
-            fmt_num(r.mc_hi),
-            fmt_num(r.tolerance.0),
-            fmt_num(r.tolerance.1),
-            r.reason,
-            if r.pass { "pass" } else { "**FAIL**" },
-        ));
-    }
+    let header = [
+        "target",
+        "measure",
+        "source",
+        "role",
+        "published",
+        "simulated (MC 95 %)",
+        "tolerance",
+        "reason",
+        "verdict",
+    ];
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                format!("`{}`", r.id),
+                r.measure.clone(),
+                r.source.to_string(),
+                r.role.label().to_string(),
+                format!("{} {}", published_text(r), r.unit),
+                format!(
+                    "{} ({}–{})",
+                    fmt_num(r.simulated),
+                    fmt_num(r.mc_lo),
+                    fmt_num(r.mc_hi)
+                ),
+                format!("{}–{}", fmt_num(r.tolerance.0), fmt_num(r.tolerance.1)),
+                r.reason.to_string(),
+                (if r.pass { "pass" } else { "**FAIL**" }).to_string(),
+            ]
+        })
+        .collect();
+    let mut out = crate::table::markdown(&header, &cells, header.len());
     out.push_str(&format!("\n{}\n", summary_line(rows)));
     out
 }
