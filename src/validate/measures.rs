@@ -22,6 +22,24 @@ pub fn grip_quantile(
     )
 }
 
+/// The living records of one sex at ages lo..=hi of the ageing design (yearly records from
+/// its first age), person by person.
+pub fn records<'a>(
+    lives: &'a [Life],
+    it: &'a mut dyn Iterator<Item = usize>,
+    female: bool,
+    lo: u32,
+    hi: u32,
+) -> impl Iterator<Item = sim::Snap> + 'a {
+    let ks = (lo as usize - FIRST_AGE)..=(hi as usize - FIRST_AGE);
+    it.flat_map(move |i| {
+        let l = &lives[i];
+        ks.clone()
+            .filter_map(move |k| l.get(k).copied())
+            .filter(move |s| s.alive && s.female == female)
+    })
+}
+
 /// Mean gait speed of one sex pooled over the yearly records at ages lo..=hi.
 pub fn gait_mean(
     lives: &[Life],
@@ -30,14 +48,7 @@ pub fn gait_mean(
     lo: u32,
     hi: u32,
 ) -> f64 {
-    let ks = (lo as usize - FIRST_AGE)..=(hi as usize - FIRST_AGE);
-    mean(it.flat_map(|i| {
-        let l = &lives[i];
-        ks.clone()
-            .filter_map(move |k| l.get(k).copied())
-            .filter(move |s| s.alive && s.female == female)
-            .map(|s| s.gait)
-    }))
+    mean(records(lives, it, female, lo, hi).map(|s| s.gait))
 }
 
 /// Prevalence (%) in one sex pooled over records at ages lo..=hi of the ageing design.
@@ -49,14 +60,7 @@ pub fn prevalence(
     hi: u32,
     flag: fn(&sim::Snap) -> bool,
 ) -> f64 {
-    let ks = (lo as usize - FIRST_AGE)..=(hi as usize - FIRST_AGE);
-    percent(it.flat_map(|i| {
-        let l = &lives[i];
-        ks.clone()
-            .filter_map(move |k| l.get(k).copied())
-            .filter(move |s| s.alive && s.female == female)
-            .map(move |s| flag(&s))
-    }))
+    percent(records(lives, it, female, lo, hi).map(|s| flag(&s)))
 }
 
 /// EWGSOP1 (Cruz-Jentoft 2010, Age Ageing 39:412): low muscle (ALM/height² ≤ 7.26 /

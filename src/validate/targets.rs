@@ -3,7 +3,7 @@
 //! the table.
 
 use super::measures::{
-    below_gould_t2, ewgsop1, gait_mean, grip_quantile, prevalence, wilson, yearly_loss,
+    below_gould_t2, ewgsop1, gait_mean, grip_quantile, prevalence, records, wilson, yearly_loss,
 };
 use super::sim::Life;
 use super::stats::{estimate, mean, percent, quantile};
@@ -122,15 +122,11 @@ fn grip(a: &[Life], rows: &mut Vec<Row>) {
             },
             estimate(n, |it| {
                 let (lo, hi) = (f64::from(lo_cm) / 100.0, f64::from(lo_cm + 5) / 100.0);
-                mean(it.flat_map(|i| {
-                    let l = &a[i];
-                    (60 - FIRST_AGE..=64 - FIRST_AGE)
-                        .filter_map(move |k| l.get(k).copied())
-                        .filter(move |s| {
-                            s.alive && s.female == female && s.height >= lo && s.height < hi
-                        })
-                        .map(|s| s.grip)
-                }))
+                mean(
+                    records(a, it, female, 60, 64)
+                        .filter(|s| s.height >= lo && s.height < hi)
+                        .map(|s| s.grip),
+                )
             }),
         ));
     }
