@@ -94,6 +94,10 @@ pub enum Command {
         /// Also write the SVG charts of simulated vs published trajectories here.
         #[arg(long, value_name = "DIR")]
         plots: Option<PathBuf>,
+        /// Also rerun the suite with K parameter draws and show each target's 2.5-97.5 %
+        /// range over them (the verdicts stay those of the central parameters).
+        #[arg(long, value_name = "K", default_value_t = 0)]
+        draws: u32,
     },
     /// Fit the calibrated parameters to the suite's `fit` targets; writes DIR/fit.json and DIR/fit.md.
     Calibrate {

@@ -168,6 +168,7 @@ fn execute(command: Command) -> anyhow::Result<()> {
             format,
             threads,
             plots,
+            draws,
         } => {
             if population < 100 {
                 return Err(Error::BadInput("--population must be at least 100".into()).into());
@@ -180,12 +181,14 @@ fn execute(command: Command) -> anyhow::Result<()> {
                 let params = sarcosim::params::Params::central();
                 let hazard = sarcosim::model::mortality::calibrate(&params);
                 let runs = validate::run_designs(&params, &hazard, &opts);
-                (validate::targets(&runs), runs)
+                let mut rows = validate::targets(&runs);
+                validate::add_draw_ranges(&mut rows, &opts, draws);
+                (rows, runs)
             });
             if let Some(dir) = plots {
                 std::fs::create_dir_all(&dir)?;
                 for (name, svg) in validate::plots::charts(&runs) {
-                    std::fs::write(dir.join(name), svg)?;
+                    sarcosim::output::write_atomic(&dir.join(name), svg.as_bytes())?;
                 }
             }
             match format {
@@ -219,8 +222,10 @@ fn execute(command: Command) -> anyhow::Result<()> {
                 })
             });
             std::fs::create_dir_all(&out)?;
-            std::fs::write(out.join("fit.json"), serde_json::to_string_pretty(&report)?)?;
-            std::fs::write(out.join("fit.md"), validate::calibrate::markdown(&report))?;
+            let json = serde_json::to_string_pretty(&report)?;
+            sarcosim::output::write_atomic(&out.join("fit.json"), json.as_bytes())?;
+            let md = validate::calibrate::markdown(&report);
+            sarcosim::output::write_atomic(&out.join("fit.md"), md.as_bytes())?;
             print!("{}", validate::calibrate::markdown(&report));
             Ok(())
         }

@@ -175,7 +175,7 @@ parameter_table! {
         "NHANES-like adult stature (A)", "SD of adult height, women";
     height_secular_per_decade = "stature.secular_trend_per_decade": 0.01, "m per decade of birth",
         NonNegative, Uniform { lo: 0.005, hi: 0.015 },
-        "D: Hum Biol 61(3) 1989 (V: ≈60 % of older men's and 45 % of older women's shorter stature is the birth cohort) with Sorkin 1999's shrinking: ≈4-4.5 cm over 40 years of births",
+        "D: Hum Biol 61(3), 1989 (year P; V: ≈60 % of older men's and 45 % of older women's shorter stature is the birth cohort) with Sorkin 1999's shrinking: ≈4-4.5 cm over 40 years of births",
         "How much shorter each earlier decade of birth grew (20th-century Europe and North America)";
     height_loss_onset = "stature.loss_onset": 30.0, "yr", NonNegative, Fixed,
         "Sorkin 1999 Am J Epidemiol 150:969: height loss begins at about 30 (V)",

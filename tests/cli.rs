@@ -249,3 +249,44 @@ fn validate_reports_every_target_and_exits_1_exactly_when_one_fails() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("--population"), "{}", stderr(&bad));
 }
+
+#[test]
+fn validate_draws_show_a_parameter_range_and_keep_the_central_verdicts() {
+    let json = |extra: &[&str]| -> serde_json::Value {
+        let mut args = vec!["validate", "--population", "300", "--format", "json"];
+        args.extend_from_slice(extra);
+        serde_json::from_str(&stdout(&sarcosim(&args))).unwrap()
+    };
+    let central = json(&[]);
+    let drawn = json(&["--draws", "3"]);
+    assert_eq!(central["draws"], 0);
+    assert_eq!(drawn["draws"], 3);
+    let (c, d) = (
+        central["rows"].as_array().unwrap(),
+        drawn["rows"].as_array().unwrap(),
+    );
+    assert!(c.iter().all(|r| r["across_draws"].is_null()));
+    let mut wider = 0;
+    for (a, b) in c.iter().zip(d) {
+        assert_eq!(
+            a["simulated"], b["simulated"],
+            "central figure of {}",
+            a["id"]
+        );
+        assert_eq!(a["pass"], b["pass"]);
+        let range = &b["across_draws"];
+        assert_eq!(range["draws"], 3);
+        let (lo, hi) = (range["lo"].as_f64().unwrap(), range["hi"].as_f64().unwrap());
+        assert!(lo <= hi, "{}", a["id"]);
+        wider += usize::from(hi > lo);
+    }
+    assert!(wider > c.len() / 2, "parameter draws move most targets");
+    let text = stdout(&sarcosim(&[
+        "validate",
+        "--population",
+        "300",
+        "--draws",
+        "2",
+    ]));
+    assert!(text.contains("over 2 parameter draws"), "{text}");
+}

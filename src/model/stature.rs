@@ -1,7 +1,7 @@
 //! Stature: the adult height each birth cohort reached, and the height everyone loses
 //! with age.
 //!
-//! Older persons are shorter for two reasons (Hum Biol 61(3), 1989: about 60 % of the gap
+//! Older persons are shorter for two reasons (Hum Biol 61(3), 1989 (year P): about 60 % of the gap
 //! in men and 45 % in women is the birth cohort, the rest shrinking): earlier cohorts grew less
 //! (secular trend), and adults lose height from about 30, faster with age and more in
 //! women (Sorkin 1999). ALM/height² divides by the *current* height, so shrinking raises it

@@ -105,6 +105,17 @@ pub struct Row {
     /// `accept` widened by 1.96 Monte Carlo standard errors.
     pub tolerance: (f64, f64),
     pub pass: bool,
+    /// The spread of the simulated figure over parameter draws (`--draws`), if asked for.
+    pub across_draws: Option<DrawRange>,
+}
+
+/// 2.5-97.5 % of a target's simulated figure over parameter draws 1..=`draws` (each
+/// parameter drawn from its uncertainty in the table, as in `sarcosim run --draws`).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct DrawRange {
+    pub draws: u32,
+    pub lo: f64,
+    pub hi: f64,
 }
 
 /// How a target is judged, before the simulated figure is known.
@@ -141,6 +152,7 @@ fn judge(s: Spec, e: Estimate) -> Row {
         mc_hi: e.hi(),
         tolerance,
         pass,
+        across_draws: None,
     }
 }
 
@@ -207,4 +219,31 @@ pub fn validate(opts: &Options) -> Vec<Row> {
     let hazard = mortality::calibrate(&params);
     let runs = run_designs(&params, &hazard, opts);
     targets(&runs)
+}
+
+/// Seed of the parameter draws of `sarcosim validate --draws` (fixed: a property of the
+/// suite, so every run draws the same parameter sets).
+pub const DRAW_SEED: u64 = 4000;
+
+/// Reruns the suite with parameter draws 1..=`draws` and sets each row's spread over
+/// them; the verdicts stay those of the central parameters.
+pub fn add_draw_ranges(rows: &mut [Row], opts: &Options, draws: u32) {
+    if draws == 0 {
+        return;
+    }
+    let central = Params::central();
+    let per_draw: Vec<Vec<Row>> = (1..=draws)
+        .map(|d| {
+            let p = central.for_draw(DRAW_SEED, d, &[]);
+            targets(&run_designs(&p, &mortality::calibrate(&p), opts))
+        })
+        .collect();
+    for (i, row) in rows.iter_mut().enumerate() {
+        let values = || per_draw.iter().map(|r| r[i].simulated);
+        row.across_draws = Some(DrawRange {
+            draws,
+            lo: stats::quantile(values(), 0.025),
+            hi: stats::quantile(values(), 0.975),
+        });
+    }
 }

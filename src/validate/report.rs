@@ -30,7 +30,6 @@ fn verdict(r: &Row) -> &'static str {
     }
 }
 
-/// A count line: `N targets: P pass, F fail`.
 /// Name and version of the JSON document `sarcosim validate --format json` prints.
 pub const JSON_FORMAT: &str = "sarcosim-validate/1";
 
@@ -41,6 +40,8 @@ pub struct JsonReport<'a> {
     pub format: &'static str,
     pub engine: &'static str,
     pub population: u64,
+    /// Parameter draws behind each row's `across_draws` (0: central parameters only).
+    pub draws: u32,
     pub targets: usize,
     pub passed: usize,
     pub failed: usize,
@@ -54,6 +55,10 @@ impl<'a> JsonReport<'a> {
             format: JSON_FORMAT,
             engine: env!("CARGO_PKG_VERSION"),
             population,
+            draws: rows
+                .first()
+                .and_then(|r| r.across_draws)
+                .map_or(0, |d| d.draws),
             targets: rows.len(),
             passed,
             failed: rows.len() - passed,
@@ -62,6 +67,7 @@ impl<'a> JsonReport<'a> {
     }
 }
 
+/// A count line: `N targets: P pass, F fail`.
 pub fn summary_line(rows: &[Row]) -> String {
     let pass = rows.iter().filter(|r| r.pass).count();
     format!(
@@ -92,6 +98,14 @@ pub fn text(rows: &[Row]) -> String {
             r.source,
             r.reason,
         ));
+        if let Some(d) = r.across_draws {
+            out.push_str(&format!(
+                "     over {} parameter draws: {}–{} (2.5-97.5 %)\n",
+                d.draws,
+                fmt_num(d.lo),
+                fmt_num(d.hi)
+            ));
+        }
     }
     out.push_str(&summary_line(rows));
     out.push('\n');
@@ -100,7 +114,7 @@ pub fn text(rows: &[Row]) -> String {
 
 /// The table as Markdown.
 pub fn markdown(rows: &[Row]) -> String {
-    let header = [
+    let mut header = vec![
         "target",
         "measure",
         "source",
@@ -111,10 +125,14 @@ pub fn markdown(rows: &[Row]) -> String {
         "reason",
         "verdict",
     ];
+    let draws = rows.iter().any(|r| r.across_draws.is_some());
+    if draws {
+        header.insert(6, "over parameter draws (2.5-97.5 %)");
+    }
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
-            vec![
+            let mut cells = vec![
                 format!("`{}`", r.id),
                 r.measure.clone(),
                 r.source.to_string(),
@@ -129,7 +147,14 @@ pub fn markdown(rows: &[Row]) -> String {
                 format!("{}–{}", fmt_num(r.tolerance.0), fmt_num(r.tolerance.1)),
                 r.reason.to_string(),
                 (if r.pass { "pass" } else { "**FAIL**" }).to_string(),
-            ]
+            ];
+            if draws {
+                let range = r.across_draws.map_or("–".to_string(), |d| {
+                    format!("{}–{}", fmt_num(d.lo), fmt_num(d.hi))
+                });
+                cells.insert(6, range);
+            }
+            cells
         })
         .collect();
     let mut out = crate::table::markdown(&header, &cells, header.len());

@@ -268,7 +268,7 @@ fn prevalence_and_low_muscle(a: &[Life], rows: &mut Vec<Row>) {
                     if female { "5.30" } else { "6.94" },
                     SEX[sex]
                 ),
-                source: "Gould 2013, Calcif Tissue Int 92:554 (Geelong Osteoporosis Study, Lunar DXA) (V)",
+                source: "Gould 2013, Calcif Tissue Int, PMID 24390582 (Geelong Osteoporosis Study, Lunar DXA) (V)",
                 design: AGEING,
                 unit: "%",
                 published: v,
