@@ -199,6 +199,8 @@ pub fn calibrate(params: &Params) -> Reference {
     let mut scale = [[1.0; MAX_AGE + 1]; 2];
     // ln of the survivors' mean ALM/height² and grip per kg ALM (NaN: too few survivors).
     let mut mean_log = [[[f64::NAN; MAX_AGE + 1]; 2]; 2];
+    // Mean hazard ratio of the survivors at the start of the previous year, by sex.
+    let mut previous_mean = [f64::NAN; 2];
     for age in FIRST_AGE..MAX_AGE {
         for (sex, row) in scale.iter_mut().enumerate() {
             let (sum, count, almi, quality) = people
@@ -215,11 +217,24 @@ pub fn calibrate(params: &Params) -> Reference {
             row[age] = if count >= MIN_SURVIVORS {
                 mean_log[0][sex][age] = (almi / count as f64).ln();
                 mean_log[1][sex][age] = (quality / count as f64).ln();
-                count as f64 / sum
+                // The hazard ratios rise during the year (new conditions, lower grip):
+                // scale by the mean expected at mid-year, the start-of-year mean moved by
+                // half of the last year's drift.
+                let mean = sum / count as f64;
+                let drift = if previous_mean[sex].is_finite() {
+                    mean / previous_mean[sex]
+                } else {
+                    1.0
+                };
+                previous_mean[sex] = mean;
+                1.0 / (mean * drift.sqrt())
             } else {
                 row[age - 1]
             };
             model.hazard[sex][age] = lt[sex][age] * row[age];
+            // Until next year's scale is known, the step that ends on the birthday uses
+            // this year's (not the raw table's).
+            model.hazard[sex][age + 1] = lt[sex][age + 1] * row[age];
         }
         let steps = 12;
         let m = &model;
