@@ -98,6 +98,10 @@ pub enum Command {
         /// range over them (the verdicts stay those of the central parameters).
         #[arg(long, value_name = "K", default_value_t = 0)]
         draws: u32,
+        /// Validate the parameters of this scenario: the table's values with its
+        /// `[parameters]` overrides (which parameter draws then keep fixed).
+        #[arg(long, value_name = "SCENARIO")]
+        parameters: Option<PathBuf>,
     },
     /// Fit the calibrated parameters to the suite's `fit` targets; writes DIR/fit.json and DIR/fit.md.
     Calibrate {

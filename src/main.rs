@@ -169,20 +169,28 @@ fn execute(command: Command) -> anyhow::Result<()> {
             threads,
             plots,
             draws,
+            parameters,
         } => {
             if population < 100 {
                 return Err(Error::BadInput("--population must be at least 100".into()).into());
             }
+            let (params, overrides) = match &parameters {
+                Some(path) => {
+                    let s = Scenario::from_file(path).map_err(Error::from)?;
+                    (s.params(), s.parameters.clone())
+                }
+                None => (sarcosim::params::Params::central(), Default::default()),
+            };
+            let pinned: Vec<String> = overrides.keys().cloned().collect();
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
                 .build()?;
             let opts = validate::Options { population };
             let (rows, runs) = pool.install(|| {
-                let params = sarcosim::params::Params::central();
                 let hazard = sarcosim::model::mortality::calibrate(&params);
                 let runs = validate::run_designs(&params, &hazard, &opts);
                 let mut rows = validate::targets(&runs);
-                validate::add_draw_ranges(&mut rows, &opts, draws);
+                validate::add_draw_ranges(&mut rows, &opts, &params, &pinned, draws);
                 (rows, runs)
             });
             if let Some(dir) = plots {
@@ -191,13 +199,15 @@ fn execute(command: Command) -> anyhow::Result<()> {
                     sarcosim::output::write_atomic(&dir.join(name), svg.as_bytes())?;
                 }
             }
+            let preamble = validate::overrides_line(&overrides);
             match format {
-                Format::Text => print!("{}", validate::text(&rows)),
-                Format::Markdown => print!("{}", validate::markdown(&rows)),
-                Format::Json => println!(
-                    "{}",
-                    serde_json::to_string_pretty(&validate::JsonReport::new(&rows, population))?
-                ),
+                Format::Text => print!("{preamble}{}", validate::text(&rows)),
+                Format::Markdown => print!("{preamble}{}", validate::markdown(&rows)),
+                Format::Json => {
+                    let mut report = validate::JsonReport::new(&rows, population);
+                    report.overrides = overrides;
+                    println!("{}", serde_json::to_string_pretty(&report)?)
+                }
             }
             if rows.iter().all(|r| r.pass) {
                 Ok(())

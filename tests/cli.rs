@@ -290,3 +290,64 @@ fn validate_draws_show_a_parameter_range_and_keep_the_central_verdicts() {
     ]));
     assert!(text.contains("over 2 parameter draws"), "{text}");
 }
+
+#[test]
+fn validate_checks_a_scenarios_own_parameters() {
+    let dir = tempfile::tempdir().unwrap();
+    let fast = write(
+        dir.path(),
+        "fast.toml",
+        r#"
+name = "fast loss"
+population = 100
+horizon = "1y"
+[[cohort]]
+name = "70"
+age = { fixed = 70 }
+[[arm]]
+name = "baseline"
+[parameters]
+"muscle.age_loss_75_m" = 0.02
+"#,
+    );
+    let path = fast.to_str().unwrap();
+    let o = sarcosim(&[
+        "validate",
+        "--population",
+        "500",
+        "--format",
+        "json",
+        "--parameters",
+        path,
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(doc["overrides"]["muscle.age_loss_75_m"], 0.02);
+    let row = |id: &str| {
+        doc["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    // Men losing 2.7 times as fast as fitted fail Mitchell's longitudinal loss; women do not move.
+    assert_eq!(row("mitchell-mass-loss-m")["pass"], false);
+    assert_eq!(row("mitchell-mass-loss-w")["pass"], true);
+    assert_eq!(o.status.code(), Some(1));
+    let text = stdout(&sarcosim(&[
+        "validate",
+        "--population",
+        "500",
+        "--parameters",
+        path,
+    ]));
+    assert!(text.starts_with("parameters set by the scenario: muscle.age_loss_75_m = 0.02"));
+    let missing = sarcosim(&["validate", "--parameters", "/nonexistent/s.toml"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        stderr(&missing).contains("cannot read the file"),
+        "{}",
+        stderr(&missing)
+    );
+}

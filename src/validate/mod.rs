@@ -21,7 +21,7 @@ pub mod targets;
 pub use measures::{
     below_gould_t2, ewgsop1, ewgsop2_confirmed, gait_mean, grip_quantile, prevalence,
 };
-pub use report::{markdown, summary_line, text, JsonReport, JSON_FORMAT};
+pub use report::{markdown, overrides_line, summary_line, text, JsonReport, JSON_FORMAT};
 pub use targets::{targets, BOHANNON, BOHANNON_BANDS, DODDS};
 
 use crate::model::{mortality, Model};
@@ -225,16 +225,22 @@ pub fn validate(opts: &Options) -> Vec<Row> {
 /// suite, so every run draws the same parameter sets).
 pub const DRAW_SEED: u64 = 4000;
 
-/// Reruns the suite with parameter draws 1..=`draws` and sets each row's spread over
-/// them; the verdicts stay those of the central parameters.
-pub fn add_draw_ranges(rows: &mut [Row], opts: &Options, draws: u32) {
+/// Reruns the suite with parameter draws 1..=`draws` around `base` (the `pinned`
+/// parameters kept at their value, as a scenario's overrides are in `sarcosim run`) and
+/// sets each row's spread over them; the verdicts stay those of `base`.
+pub fn add_draw_ranges(
+    rows: &mut [Row],
+    opts: &Options,
+    base: &Params,
+    pinned: &[String],
+    draws: u32,
+) {
     if draws == 0 {
         return;
     }
-    let central = Params::central();
     let per_draw: Vec<Vec<Row>> = (1..=draws)
         .map(|d| {
-            let p = central.for_draw(DRAW_SEED, d, &[]);
+            let p = base.for_draw(DRAW_SEED, d, pinned);
             targets(&run_designs(&p, &mortality::calibrate(&p), opts))
         })
         .collect();

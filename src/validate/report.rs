@@ -2,6 +2,7 @@
 
 use super::Row;
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 fn fmt_num(v: f64) -> String {
     if !v.is_finite() {
@@ -42,6 +43,8 @@ pub struct JsonReport<'a> {
     pub population: u64,
     /// Parameter draws behind each row's `across_draws` (0: central parameters only).
     pub draws: u32,
+    /// Parameters set away from the table (`--parameters SCENARIO`).
+    pub overrides: BTreeMap<String, f64>,
     pub targets: usize,
     pub passed: usize,
     pub failed: usize,
@@ -59,12 +62,26 @@ impl<'a> JsonReport<'a> {
                 .first()
                 .and_then(|r| r.across_draws)
                 .map_or(0, |d| d.draws),
+            overrides: BTreeMap::new(),
             targets: rows.len(),
             passed,
             failed: rows.len() - passed,
             rows,
         }
     }
+}
+
+/// The parameters validated away from the table's values, as a line ahead of the table
+/// (empty when there are none).
+pub fn overrides_line(overrides: &BTreeMap<String, f64>) -> String {
+    if overrides.is_empty() {
+        return String::new();
+    }
+    let list: Vec<String> = overrides
+        .iter()
+        .map(|(k, v)| format!("{k} = {v}"))
+        .collect();
+    format!("parameters set by the scenario: {}\n\n", list.join(", "))
 }
 
 /// A count line: `N targets: P pass, F fail`.
