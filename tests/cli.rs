@@ -331,7 +331,7 @@ name = "baseline"
             .unwrap()
             .clone()
     };
-    // Men losing 2.7 times as fast as fitted fail Mitchell's longitudinal loss; women do not move.
+    // Men losing 2.6 times as fast as fitted fail Mitchell's longitudinal loss; women do not move.
     assert_eq!(row("mitchell-mass-loss-m")["pass"], false);
     assert_eq!(row("mitchell-mass-loss-w")["pass"], true);
     assert_eq!(o.status.code(), Some(1));
