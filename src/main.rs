@@ -190,7 +190,8 @@ fn execute(command: Command) -> anyhow::Result<()> {
                 let hazard = sarcosim::model::mortality::calibrate(&params);
                 let runs = validate::run_designs(&params, &hazard, &opts);
                 let mut rows = validate::targets(&runs);
-                validate::add_draw_ranges(&mut rows, &opts, &params, &pinned, draws);
+                let progress = std::io::stderr().is_terminal();
+                validate::add_draw_ranges(&mut rows, &opts, &params, &pinned, draws, progress);
                 (rows, runs)
             });
             if let Some(dir) = plots {

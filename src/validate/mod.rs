@@ -228,22 +228,40 @@ pub const DRAW_SEED: u64 = 4000;
 /// Reruns the suite with parameter draws 1..=`draws` around `base` (the `pinned`
 /// parameters kept at their value, as a scenario's overrides are in `sarcosim run`) and
 /// sets each row's spread over them; the verdicts stay those of `base`.
+/// With `progress`, a bar on stderr counts the draws.
 pub fn add_draw_ranges(
     rows: &mut [Row],
     opts: &Options,
     base: &Params,
     pinned: &[String],
     draws: u32,
+    progress: bool,
 ) {
     if draws == 0 {
         return;
     }
+    let bar = if progress {
+        let bar = indicatif::ProgressBar::new(u64::from(draws));
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} parameter draws [{bar:30}] {pos}/{len} · ETA {eta}",
+            )
+            .expect("valid template")
+            .progress_chars("=> "),
+        );
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     let per_draw: Vec<Vec<Row>> = (1..=draws)
         .map(|d| {
             let p = base.for_draw(DRAW_SEED, d, pinned);
-            targets(&run_designs(&p, &mortality::calibrate(&p), opts))
+            let rows = targets(&run_designs(&p, &mortality::calibrate(&p), opts));
+            bar.inc(1);
+            rows
         })
         .collect();
+    bar.finish_and_clear();
     for (i, row) in rows.iter_mut().enumerate() {
         let values = || per_draw.iter().map(|r| r[i].simulated);
         row.across_draws = Some(DrawRange {
