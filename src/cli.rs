@@ -1,7 +1,7 @@
 //! Command-line definitions (clap) and their translation into library calls. `main.rs`
 //! only maps the outcome to an exit code.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
@@ -25,42 +25,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run a scenario and write its results (Parquet) into a directory.
-    Run {
-        /// The scenario file (TOML).
-        scenario: PathBuf,
-        /// Results directory (created if missing).
-        #[arg(long, short)]
-        out: PathBuf,
-        /// Persons per arm, overriding the scenario's `population`.
-        #[arg(long)]
-        population: Option<u64>,
-        /// Random seed, overriding the scenario's `seed`.
-        #[arg(long)]
-        seed: Option<u64>,
-        /// Parameter draws after the central draw 0, overriding the scenario's `draws`.
-        #[arg(long, value_name = "K")]
-        draws: Option<u32>,
-        /// Worker threads (default: one per core).
-        #[arg(long, short = 'j', default_value_t = 0)]
-        threads: usize,
-        /// Simulate only shard K of N (persons split evenly), e.g. `--shard 2/8`.
-        #[arg(long, value_name = "K/N")]
-        shard: Option<String>,
-        /// Number of shards when the index comes from a Kubernetes indexed Job
-        /// (`JOB_COMPLETION_INDEX`); Slurm arrays need no count.
-        #[arg(long, value_name = "N")]
-        shard_count: Option<u32>,
-        /// Replace results of a different run in the directory.
-        #[arg(long)]
-        force: bool,
-        /// Skip the shard if its outputs are already complete and valid (manifest and
-        /// files agree); redo it if a crashed run left it half-written.
-        #[arg(long)]
-        resume: bool,
-        /// No progress bar or closing summary.
-        #[arg(long, short)]
-        quiet: bool,
-    },
+    Run(RunArgs),
     /// Validate a scenario and print it resolved (defaults applied).
     Check { scenario: PathBuf },
     /// Print the summary tables and the comparison of arms of a results directory (all
@@ -81,28 +46,7 @@ pub enum Command {
         format: Format,
     },
     /// Run the validation suite against published targets; exit 1 if any target fails.
-    Validate {
-        /// Persons per validation design (and per trial arm).
-        #[arg(long, default_value_t = 8000)]
-        population: u64,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-        /// Worker threads (default: one per core).
-        #[arg(long, short = 'j', default_value_t = 0)]
-        threads: usize,
-        /// Also write the SVG charts of simulated vs published trajectories here.
-        #[arg(long, value_name = "DIR")]
-        plots: Option<PathBuf>,
-        /// Also rerun the suite with K parameter draws and show each target's 2.5-97.5 %
-        /// range over them (the verdicts stay those of the central parameters).
-        #[arg(long, value_name = "K", default_value_t = 0)]
-        draws: u32,
-        /// Validate the parameters of this scenario: the table's values with its
-        /// `[parameters]` overrides (which parameter draws then keep fixed).
-        #[arg(long, value_name = "SCENARIO")]
-        parameters: Option<PathBuf>,
-    },
+    Validate(ValidateArgs),
     /// Fit the calibrated parameters to the suite's `fit` targets; writes DIR/fit.json and DIR/fit.md.
     Calibrate {
         /// Persons per validation design during the fit.
@@ -128,4 +72,68 @@ pub enum Format {
     Text,
     Markdown,
     Json,
+}
+
+/// The arguments of `sarcosim run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Results directory (created if missing).
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// Persons per arm, overriding the scenario's `population`.
+    #[arg(long)]
+    pub population: Option<u64>,
+    /// Random seed, overriding the scenario's `seed`.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Parameter draws after the central draw 0, overriding the scenario's `draws`.
+    #[arg(long, value_name = "K")]
+    pub draws: Option<u32>,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', default_value_t = 0)]
+    pub threads: usize,
+    /// Simulate only shard K of N (persons split evenly), e.g. `--shard 2/8`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Number of shards when the index comes from a Kubernetes indexed Job
+    /// (`JOB_COMPLETION_INDEX`); Slurm arrays need no count.
+    #[arg(long, value_name = "N")]
+    pub shard_count: Option<u32>,
+    /// Replace results of a different run in the directory.
+    #[arg(long)]
+    pub force: bool,
+    /// Skip the shard if its outputs are already complete and valid (manifest and
+    /// files agree); redo it if a crashed run left it half-written.
+    #[arg(long)]
+    pub resume: bool,
+    /// No progress bar or closing summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// The arguments of `sarcosim validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// Persons per validation design (and per trial arm).
+    #[arg(long, default_value_t = 8000)]
+    pub population: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', default_value_t = 0)]
+    pub threads: usize,
+    /// Also write the SVG charts of simulated vs published trajectories here.
+    #[arg(long, value_name = "DIR")]
+    pub plots: Option<PathBuf>,
+    /// Also rerun the suite with K parameter draws and show each target's 2.5-97.5 %
+    /// range over them (the verdicts stay those of the central parameters).
+    #[arg(long, value_name = "K", default_value_t = 0)]
+    pub draws: u32,
+    /// Validate the parameters of this scenario: the table's values with its
+    /// `[parameters]` overrides (which parameter draws then keep fixed).
+    #[arg(long, value_name = "SCENARIO")]
+    pub parameters: Option<PathBuf>,
 }

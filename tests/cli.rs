@@ -351,3 +351,26 @@ name = "baseline"
         stderr(&missing)
     );
 }
+
+#[test]
+fn report_into_a_closed_pipe_exits_quietly() {
+    let t = tempfile::tempdir().unwrap();
+    let s = write(t.path(), "s.toml", SMALL);
+    let out = t.path().join("o");
+    run_ok(&s, &out, &[]);
+    for extra in [&[][..], &["--format", "csv"][..]] {
+        // `sarcosim report DIR | head -0`: the reader is gone before the first write.
+        let mut child = bin()
+            .arg("report")
+            .arg(&out)
+            .args(extra)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(stderr(&o).is_empty(), "{}", stderr(&o));
+    }
+}
