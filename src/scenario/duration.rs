@@ -82,12 +82,14 @@ impl std::str::FromStr for Duration {
             reason,
         };
         let t = text.trim();
-        let (num, unit) = t.split_at(t.len().saturating_sub(1));
-        let unit = match unit {
-            "d" => Unit::Day,
-            "w" => Unit::Week,
-            "m" => Unit::Month,
-            "y" => Unit::Year,
+        // The unit is the last character, whatever its width in bytes.
+        let last = t.chars().last();
+        let num = &t[..t.len() - last.map_or(0, char::len_utf8)];
+        let unit = match last {
+            Some('d') => Unit::Day,
+            Some('w') => Unit::Week,
+            Some('m') => Unit::Month,
+            Some('y') => Unit::Year,
             _ => {
                 return Err(err(
                     "it must end in d, w, m or y (days, weeks, months, years)",
@@ -132,5 +134,14 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("d, w, m or y"));
+    }
+
+    #[test]
+    fn a_non_ascii_last_character_is_an_error_not_a_panic() {
+        for text in ["1é", "é", "2y\u{301}", "3😀", "\u{a0}"] {
+            let e = text.parse::<Duration>().unwrap_err();
+            assert!(e.to_string().contains("d, w, m or y"), "{text}: {e}");
+        }
+        assert!("".parse::<Duration>().is_err());
     }
 }

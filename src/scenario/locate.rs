@@ -33,18 +33,18 @@ impl KeyPath {
         Self(v)
     }
 
-    /// Reads serde_ignored's path (`cohort.0.agee`) into a key path.
-    pub fn from_dotted(dotted: &str) -> Self {
-        Self(
-            dotted
-                .split('.')
-                .filter(|s| !s.is_empty() && *s != "?")
-                .map(|s| match s.parse::<usize>() {
-                    Ok(i) => Seg::Index(i),
-                    Err(_) => Seg::Key(s.to_string()),
-                })
-                .collect(),
-        )
+    /// Reads serde_ignored's path structurally: a quoted key holding dots or digits stays
+    /// one key.
+    pub fn from_ignored(path: &serde_ignored::Path<'_>) -> Self {
+        use serde_ignored::Path;
+        match path {
+            Path::Root => Self::root(),
+            Path::Seq { parent, index } => Self::from_ignored(parent).index(*index),
+            Path::Map { parent, key } => Self::from_ignored(parent).key(key),
+            Path::Some { parent }
+            | Path::NewtypeStruct { parent }
+            | Path::NewtypeVariant { parent } => Self::from_ignored(parent),
+        }
     }
 
     pub fn last_key(&self) -> Option<&str> {
@@ -62,8 +62,10 @@ impl fmt::Display for KeyPath {
         }
         for (i, s) in self.0.iter().enumerate() {
             match s {
+                Seg::Key(k) if k.contains('.') || k.is_empty() => {
+                    write!(f, "{}\"{k}\"", if i == 0 { "" } else { "." })?
+                }
                 Seg::Key(k) if i == 0 => write!(f, "{k}")?,
-                Seg::Key(k) if k.contains('.') => write!(f, ".\"{k}\"")?,
                 Seg::Key(k) => write!(f, ".{k}")?,
                 Seg::Index(n) => write!(f, "[{n}]")?,
             }
@@ -189,10 +191,10 @@ mod tests {
     }
 
     #[test]
-    fn reads_serde_ignored_paths() {
-        assert_eq!(
-            KeyPath::from_dotted("cohort.0.agee").to_string(),
-            "cohort[0].agee"
-        );
+    fn quoted_keys_with_dots_stay_one_key() {
+        let p = KeyPath::root().key("a.b").key("c").index(2).key("d.e");
+        assert_eq!(p.to_string(), "\"a.b\".c[2].\"d.e\"");
+        let loc = Locator::new("x = 1\n\"a.b\" = { c = [1, 2, { \"d.e\" = 3 }] }\n");
+        assert_eq!(loc.locate(&p), Some((2, 24)));
     }
 }

@@ -151,11 +151,21 @@ impl Scenario {
     /// Reads and validates a scenario file.
     pub fn from_file(path: &Path) -> Result<Scenario, ScenarioError> {
         let label = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
+        let bytes = std::fs::read(path).map_err(|e| ScenarioError {
             file: label.clone(),
             problems: vec![Problem::at_top(format!("cannot read the file: {e}"))],
         })?;
-        parse_scenario(&text, &label)
+        Self::from_bytes(&bytes, &label)
+    }
+
+    /// Validates the bytes of a scenario file (`label` names it in messages); text that is
+    /// not UTF-8 is a problem with the line of its first bad byte.
+    pub fn from_bytes(bytes: &[u8], label: &str) -> Result<Scenario, ScenarioError> {
+        let text = std::str::from_utf8(bytes).map_err(|e| ScenarioError {
+            file: label.to_string(),
+            problems: vec![not_utf8(bytes, &e)],
+        })?;
+        parse_scenario(text, label)
     }
 
     /// The central parameter values with the scenario's overrides applied.
@@ -180,6 +190,20 @@ impl Scenario {
             v.push(self.horizon_steps);
         }
         v
+    }
+
+    /// How many record times [`Scenario::record_steps`] gives, without building them.
+    pub fn record_steps_count(&self) -> u64 {
+        u64::from(self.horizon_steps).div_ceil(u64::from(self.record_every_steps.max(1))) + 1
+    }
+
+    /// Bytes of the summary grid of one chunk of persons (see `sinks::summary`).
+    pub fn summary_bytes(&self) -> u128 {
+        use crate::sinks::summary::{BANDS, COLUMNS};
+        let cells = self.arms.len() as u128
+            * u128::from(self.draws + 1)
+            * u128::from(self.record_steps_count());
+        cells * 2 * BANDS as u128 * COLUMNS.len() as u128 * 8
     }
 
     /// Person-steps of the whole run before deaths (persons × arms × draws × steps).
@@ -215,6 +239,19 @@ impl Scenario {
         }
         format!("{h:016x}")
     }
+}
+
+/// The problem of a file that is not UTF-8 text: the line and column of its first bad byte.
+fn not_utf8(bytes: &[u8], e: &std::str::Utf8Error) -> Problem {
+    let offset = e.valid_up_to();
+    let before = std::str::from_utf8(&bytes[..offset]).unwrap_or_default();
+    let mut p = Problem::at_top(format!(
+        "the file is not UTF-8 text: byte {offset} (0x{:02x}) is not valid UTF-8",
+        bytes[offset]
+    ))
+    .hint("save the scenario as UTF-8 (plain ASCII is UTF-8 too)");
+    p.line = Some(locate::line_col(before, before.len()));
+    p
 }
 
 /// The resolved scenario as `sarcosim check` prints it.

@@ -78,7 +78,15 @@ const TRAINING_RANGE: (f64, f64) = (0.0, 14.0);
 const ALMI_RANGE: (f64, f64) = (2.0, 16.0);
 const GRIP_RANGE: (f64, f64) = (1.0, 100.0);
 /// Longest horizon accepted: a cohort of 18-year-olds is followed to 110 at most.
-const MAX_HORIZON_YEARS: f64 = 92.0;
+pub const MAX_HORIZON_YEARS: f64 = 92.0;
+/// Size limits, checked before anything is allocated for them.
+pub const MAX_POPULATION: u64 = 1_000_000_000;
+pub const MAX_COHORTS: usize = 1_000;
+pub const MAX_ARMS: usize = 100;
+pub const MAX_INTERVENTIONS: usize = 100;
+/// Memory of the summary grid one chunk of persons fills (arms × draws × records × sexes
+/// × age bands × columns × 8 bytes); each worker thread holds one.
+pub const MAX_SUMMARY_BYTES: u128 = 4 << 30;
 
 /// Parses and validates scenario text; `file` names it in messages.
 pub fn parse_scenario(text: &str, file: &str) -> Result<Scenario, ScenarioError> {
@@ -87,7 +95,7 @@ pub fn parse_scenario(text: &str, file: &str) -> Result<Scenario, ScenarioError>
     let raw = match toml::Deserializer::parse(text) {
         Err(e) => Err(e),
         Ok(de) => serde_ignored::deserialize(de, |path| {
-            let kp = KeyPath::from_dotted(&path.to_string());
+            let kp = KeyPath::from_ignored(&path);
             let hint = unknown_key_hint(&kp);
             let mut p = Problem::new(kp, "unknown key");
             p.hint = hint;
@@ -131,6 +139,11 @@ fn finish(file: &str, locator: &Locator<'_>, mut problems: Vec<Problem>) -> Scen
 
 fn unknown_key_hint(path: &KeyPath) -> Option<String> {
     let key = path.last_key()?;
+    if key.contains('.') {
+        return Some(format!(
+            "a quoted key is one key, dots and all: write {key} without quotes for a nested key"
+        ));
+    }
     let known: &[&str] = match path.0.len() {
         1 => &[
             "name",
@@ -249,7 +262,17 @@ fn check(raw: &RawScenario, problems: &mut Vec<Problem>) -> Option<Scenario> {
         }
     };
     let population = match raw.population {
-        Some(p) if p >= 1 => p as u64,
+        Some(p) if (1..=MAX_POPULATION as i64).contains(&p) => p as u64,
+        Some(p) if p >= 1 => {
+            push(
+                Problem::new(
+                    top.key("population"),
+                    format!("{p} is more than {MAX_POPULATION} persons"),
+                )
+                .hint("split a larger study into several scenarios with different seeds"),
+            );
+            0
+        }
         Some(p) => {
             push(Problem::new(
                 top.key("population"),
@@ -303,14 +326,31 @@ fn check(raw: &RawScenario, problems: &mut Vec<Problem>) -> Option<Scenario> {
     let step = duration("step", raw.step.as_deref(), Some("1m"));
     let record_every = duration("record_every", raw.record_every.as_deref(), Some("1y"));
 
-    if let Some(s) = step {
-        if s.count != 1.0 || s.unit == super::duration::Unit::Year {
+    // Only a supported step and a horizon within the limit are used further: the sizes
+    // below (steps, records, checkpoints) are computed from them.
+    let step = step.filter(|s| {
+        let ok = s.count == 1.0 && s.unit != super::duration::Unit::Year;
+        if !ok {
             problems.push(
                 Problem::new(top.key("step"), format!("`{s}` is not a supported step"))
                     .hint("use \"1d\", \"1w\" or \"1m\""),
             );
         }
-    }
+        ok
+    });
+    let horizon = horizon.filter(|h| {
+        let ok = h.years() <= MAX_HORIZON_YEARS;
+        if !ok {
+            problems.push(
+                Problem::new(
+                    top.key("horizon"),
+                    format!("`{h}` is longer than {MAX_HORIZON_YEARS} years"),
+                )
+                .hint("ages run from 18 to 110, so no person is followed for longer"),
+            );
+        }
+        ok
+    });
     let (mut horizon_steps, mut record_every_steps) = (0u32, 0u32);
     if let (Some(h), Some(s), Some(r)) = (horizon, step, record_every) {
         if r.years() < s.years() - 1e-12 {
@@ -330,31 +370,32 @@ fn check(raw: &RawScenario, problems: &mut Vec<Problem>) -> Option<Scenario> {
                 format!("`{h}` is shorter than the step `{s}`"),
             ));
         }
-        if h.years() > MAX_HORIZON_YEARS {
-            problems.push(Problem::new(
-                top.key("horizon"),
-                format!("`{h}` is longer than {MAX_HORIZON_YEARS} years"),
-            ));
-        }
         horizon_steps = h.in_steps(s).max(1) as u32;
-        record_every_steps = r.in_steps(s).max(1) as u32;
+        // At most the horizon's steps (which fit in u32); a longer interval records
+        // at 0 and the horizon only, as before.
+        record_every_steps = u32::try_from(r.in_steps(s).max(1)).unwrap_or(u32::MAX);
     }
 
+    let raw_cohorts = limited(&raw.cohort, MAX_COHORTS, &top.key("cohort"), problems);
+    let raw_arms = limited(&raw.arm, MAX_ARMS, &top.key("arm"), problems);
     if raw.cohort.is_empty() {
         problems.push(Problem::new(
             top.key("cohort"),
             "at least one [[cohort]] is needed",
         ));
     }
-    let mut cohorts: Vec<Cohort> = raw
-        .cohort
+    let mut cohorts: Vec<Cohort> = raw_cohorts
         .iter()
         .enumerate()
         .filter_map(|(i, c)| check_cohort(c, &top.key("cohort").index(i), problems))
         .collect();
-    for (i, c) in raw.cohort.iter().enumerate() {
+    for (i, c) in raw_cohorts.iter().enumerate() {
         let n = c.name.as_deref().unwrap_or("");
-        if raw.cohort[..i].iter().any(|o| o.name.as_deref() == Some(n)) && !n.is_empty() {
+        if raw_cohorts[..i]
+            .iter()
+            .any(|o| o.name.as_deref() == Some(n))
+            && !n.is_empty()
+        {
             problems.push(Problem::new(
                 top.key("cohort").index(i).key("name"),
                 format!("cohort `{n}` is defined twice"),
@@ -375,7 +416,7 @@ fn check(raw: &RawScenario, problems: &mut Vec<Problem>) -> Option<Scenario> {
         );
     }
     let mut arms = Vec::new();
-    for (i, a) in raw.arm.iter().enumerate() {
+    for (i, a) in raw_arms.iter().enumerate() {
         let path = top.key("arm").index(i).key("name");
         match a.name.as_deref() {
             None => problems.push(Problem::new(path, "missing")),
@@ -383,7 +424,7 @@ fn check(raw: &RawScenario, problems: &mut Vec<Problem>) -> Option<Scenario> {
                 Problem::new(path, format!("`{n}` cannot be used as a file name"))
                     .hint("use letters, digits, `_`, `-` and `.`, not starting with `.`"),
             ),
-            Some(n) if raw.arm[..i].iter().any(|o| o.name.as_deref() == Some(n)) => {
+            Some(n) if raw_arms[..i].iter().any(|o| o.name.as_deref() == Some(n)) => {
                 problems.push(Problem::new(path, format!("arm `{n}` is defined twice")))
             }
             Some(n) => arms.push(Arm {
@@ -393,12 +434,15 @@ fn check(raw: &RawScenario, problems: &mut Vec<Problem>) -> Option<Scenario> {
             }),
         }
     }
-    for (i, a) in raw.arm.iter().enumerate() {
-        let ivs = super::interventions::check_interventions(
+    for (i, a) in raw_arms.iter().enumerate() {
+        let path = top.key("arm").index(i);
+        let raw_ivs = limited(
             &a.intervention,
-            &top.key("arm").index(i),
+            MAX_INTERVENTIONS,
+            &path.key("intervention"),
             problems,
         );
+        let ivs = super::interventions::check_interventions(raw_ivs, &path, problems);
         if let Some(arm) = arms
             .iter_mut()
             .find(|x| Some(x.name.as_str()) == a.name.as_deref())
@@ -458,7 +502,7 @@ fn check(raw: &RawScenario, problems: &mut Vec<Problem>) -> Option<Scenario> {
     if !problems.is_empty() {
         return None;
     }
-    Some(Scenario {
+    let scenario = Scenario {
         name,
         description: raw.description.clone().unwrap_or_default(),
         seed,
@@ -475,7 +519,48 @@ fn check(raw: &RawScenario, problems: &mut Vec<Problem>) -> Option<Scenario> {
         output: OutputSpec { trajectories },
         economics,
         checkpoints,
-    })
+    };
+    problems.extend(check_sizes(&scenario));
+    problems.is_empty().then_some(scenario)
+}
+
+/// The entries of an array of tables, or none (with a problem) when there are more than
+/// `max`: the checks of the entries are then not run at all.
+fn limited<'r, T>(
+    entries: &'r [T],
+    max: usize,
+    path: &KeyPath,
+    problems: &mut Vec<Problem>,
+) -> &'r [T] {
+    if entries.len() <= max {
+        return entries;
+    }
+    problems.push(Problem::new(
+        path.clone(),
+        format!("{} entries; at most {max}", entries.len()),
+    ));
+    &[]
+}
+
+/// The limits that depend on several keys at once (and on command-line overrides): the
+/// memory of the summary grid.
+pub fn check_sizes(s: &Scenario) -> Vec<Problem> {
+    let bytes = s.summary_bytes();
+    if bytes <= MAX_SUMMARY_BYTES {
+        return Vec::new();
+    }
+    vec![Problem::new(
+        KeyPath::root().key("draws"),
+        format!(
+            "{} arm(s) × {} draw(s) × {} records need {:.1} GiB of summary per chunk of persons; at most {} GiB",
+            s.arms.len(),
+            u64::from(s.draws) + 1,
+            s.record_steps_count(),
+            bytes as f64 / f64::from(1u32 << 30),
+            MAX_SUMMARY_BYTES >> 30
+        ),
+    )
+    .hint("use fewer draws, fewer arms or a longer record_every")]
 }
 
 /// Resolves `[comparison]`: time checkpoints (default every 10 years and the horizon) and
@@ -492,6 +577,16 @@ fn check_comparison(
     };
     let horizon_steps = h.in_steps(s).max(1) as u32;
     let mut out: Vec<Checkpoint> = Vec::new();
+    let asked = raw.map_or(0, |r| {
+        r.times.as_ref().map_or(0, Vec::len) + r.ages.as_ref().map_or(0, Vec::len)
+    });
+    if asked > MAX_CHECKPOINTS {
+        problems.push(Problem::new(
+            path.clone(),
+            format!("{asked} checkpoints (times and ages) asked for; at most {MAX_CHECKPOINTS}"),
+        ));
+        return out;
+    }
     match raw.and_then(|r| r.times.as_ref()) {
         None => {
             let mut t = 10u32;
@@ -744,6 +839,20 @@ fn dist(
                     p.key("sd"),
                     format!("must be ≥ 0, not {}", n.sd),
                 ));
+            }
+            // Wider than its bounds, the truncated normal is all but flat and its sampler
+            // would mostly give up and return the mean.
+            if n.sd > max - min && min <= max {
+                problems.push(
+                    Problem::new(
+                        p.key("sd"),
+                        format!("{} is wider than the bounds [{min}, {max}]", n.sd),
+                    )
+                    .hint(format!(
+                        "an sd of at most {} (max − min); for a flat spread use {{ uniform = [{min}, {max}] }}",
+                        max - min
+                    )),
+                );
             }
             if out_of(min) || out_of(max) {
                 problems.push(
