@@ -19,8 +19,34 @@ use serde::{Deserialize, Serialize};
 /// Most checkpoints a scenario may ask for.
 pub const MAX_CHECKPOINTS: usize = 16;
 
-/// The sarcopenia definitions recorded at a checkpoint, in column order.
-pub const DEFINITIONS: [&str; 3] = ["ewgsop2", "fnih", "awgs"];
+/// A sarcopenia definition recorded at a checkpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Definition {
+    /// EWGSOP2, confirmed sarcopenia.
+    Ewgsop2,
+    Fnih,
+    Awgs,
+}
+
+impl Definition {
+    /// Every definition, in column order.
+    pub const ALL: [Definition; 3] = [Definition::Ewgsop2, Definition::Fnih, Definition::Awgs];
+
+    /// The name in column and outcome names.
+    pub fn name(self) -> &'static str {
+        match self {
+            Definition::Ewgsop2 => "ewgsop2",
+            Definition::Fnih => "fnih",
+            Definition::Awgs => "awgs",
+        }
+    }
+}
+
+impl std::fmt::Display for Definition {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
 
 const OBSERVED: u8 = 1;
 const ALIVE: u8 = 2;
@@ -38,6 +64,7 @@ pub enum At {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Checkpoint {
     /// Column suffix and report label: "10y", "age_75".
     pub label: String,
@@ -49,9 +76,9 @@ impl Checkpoint {
         format!("alive_at_{}", self.label)
     }
 
-    /// The "alive and sarcopenic" column of definition `d` (index into [`DEFINITIONS`]).
-    pub fn sarcopenic_column(&self, d: usize) -> String {
-        format!("{}_at_{}", DEFINITIONS[d], self.label)
+    /// The "alive and sarcopenic" column of definition `d`.
+    pub fn sarcopenic_column(&self, d: Definition) -> String {
+        format!("{d}_at_{}", self.label)
     }
 }
 
@@ -186,8 +213,8 @@ impl CheckpointColumns {
                     .collect()
             };
             out.push(Column::new(c.alive_column().into(), col(ALIVE)));
-            for (d, bit) in SARCOPENIC.iter().enumerate() {
-                out.push(Column::new(c.sarcopenic_column(d).into(), col(*bit)));
+            for (d, bit) in Definition::ALL.into_iter().zip(SARCOPENIC) {
+                out.push(Column::new(c.sarcopenic_column(d).into(), col(bit)));
             }
         }
         out

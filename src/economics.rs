@@ -34,8 +34,10 @@ use crate::interventions::StepPlan;
 use crate::model::Person;
 use serde::{Deserialize, Serialize};
 
+/// Read back from a results directory's manifest strictly: every field required, none
+/// unknown (a schema drift is an error, never a silent default).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct Economics {
     pub discount_rate: f64,
     pub utility: f64,

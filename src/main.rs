@@ -175,23 +175,18 @@ fn check(scenario: &Path) -> anyhow::Result<()> {
 
 fn report(dir: &Path, format: Option<ReportFormat>, output: Option<&Path>) -> anyhow::Result<()> {
     let results = report::load(dir)?;
-    let text = match format {
-        None => {
-            let mut t = report::text_report(&results).context("building the report")?;
-            let c = compare::compare(dir).context("comparing the arms")?;
-            t.push('\n');
-            t.push_str(&c.text());
-            t
-        }
-        Some(f) => {
-            let c = compare::compare(dir).context("comparing the arms")?;
-            match f {
-                ReportFormat::Csv => c.csv(),
-                ReportFormat::Json => c.json(),
-                ReportFormat::Markdown => c.markdown(),
-            }
-        }
+    let exporter: &dyn compare::Exporter = match format {
+        None => &compare::Text,
+        Some(ReportFormat::Csv) => &compare::Csv,
+        Some(ReportFormat::Json) => &compare::Json,
+        Some(ReportFormat::Markdown) => &compare::Markdown,
     };
+    let mut text = match format {
+        None => report::text_report(&results).context("building the report")? + "\n",
+        Some(_) => String::new(),
+    };
+    let c = compare::Comparison::of(&results).context("comparing the arms")?;
+    text.push_str(&String::from_utf8(exporter.to_bytes(&c)?)?);
     match output {
         None => print_out(&text),
         Some(p) => Ok(std::fs::write(p, text)

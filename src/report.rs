@@ -7,10 +7,12 @@ use crate::output::{Layout, Manifest, Shard, ShardStatus};
 use polars::prelude::*;
 use std::fmt::Write as _;
 use std::fs::File;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A complete run read from disk.
 pub struct Results {
+    /// The results directory (the comparison streams its outcomes from there).
+    pub dir: PathBuf,
     pub manifest: Manifest,
     /// The summary of all shards, one row per arm × draw × record × sex × age band.
     pub summary: DataFrame,
@@ -27,6 +29,20 @@ pub fn load(dir: &Path) -> Result<Results> {
         )));
     }
     let manifest = Manifest::read(&path)?;
+    check_complete(dir, &manifest)?;
+    check_one_run(dir, &manifest)?;
+    let expected = summary_files(&layout, &manifest);
+    check_nothing_else(dir, &expected, manifest.identity.shard_count)?;
+    let summary = sum_summaries(&expected)?;
+    Ok(Results {
+        dir: dir.to_path_buf(),
+        manifest,
+        summary,
+    })
+}
+
+/// Every shard complete for all of the directory's draws.
+fn check_complete(dir: &Path, manifest: &Manifest) -> Result<()> {
     let n = manifest.identity.shard_count;
     let draws = manifest.draws;
     // A shard is complete only for the draws its complete parts cover.
@@ -45,14 +61,19 @@ pub fn load(dir: &Path) -> Result<Results> {
             Some(format!("{k} ({state})"))
         })
         .collect();
-    if !missing.is_empty() {
-        return Err(Error::Results(format!(
-            "{} is incomplete: {} of {n} shards not complete: {}\n      hint: run the missing shards with --shard K/{n} --draws {draws} (or --resume)",
-            dir.display(),
-            missing.len(),
-            missing.join(", ")
-        )));
+    if missing.is_empty() {
+        return Ok(());
     }
+    Err(Error::Results(format!(
+        "{} is incomplete: {} of {n} shards not complete: {}\n      hint: run the missing shards with --shard K/{n} --draws {draws} (or --resume)",
+        dir.display(),
+        missing.len(),
+        missing.join(", ")
+    )))
+}
+
+/// Every shard written by the manifest's run.
+fn check_one_run(dir: &Path, manifest: &Manifest) -> Result<()> {
     let foreign: Vec<String> = manifest
         .shards
         .iter()
@@ -62,27 +83,36 @@ pub fn load(dir: &Path) -> Result<Results> {
             (!d.is_empty()).then(|| format!("shard {}: {}", s.index, d.join("; ")))
         })
         .collect();
-    if !foreign.is_empty() {
-        return Err(Error::Results(format!(
-            "{} mixes shards of different runs (manifest: scenario {}, seed {}, engine {}); differing: {}\n      hint: rerun those shards into this directory, or keep each run in its own directory",
-            dir.display(),
-            manifest.identity.scenario,
-            manifest.identity.seed,
-            manifest.identity.engine_version,
-            foreign.join(" | ")
-        )));
+    if foreign.is_empty() {
+        return Ok(());
     }
-    // The summary files the manifest lists: per shard, one per complete draw range.
-    let mut expected: Vec<std::path::PathBuf> = Vec::new();
+    Err(Error::Results(format!(
+        "{} mixes shards of different runs (manifest: scenario {}, seed {}, engine {}); differing: {}\n      hint: rerun those shards into this directory, or keep each run in its own directory",
+        dir.display(),
+        manifest.identity.scenario,
+        manifest.identity.seed,
+        manifest.identity.engine_version,
+        foreign.join(" | ")
+    )))
+}
+
+/// The summary files the manifest lists: per shard, one per complete draw range.
+fn summary_files(layout: &Layout, manifest: &Manifest) -> Vec<PathBuf> {
+    let mut expected = Vec::new();
     for r in &manifest.shards {
         let shard = Shard {
             index: r.index,
-            count: n,
+            count: manifest.identity.shard_count,
         };
         for p in &r.parts {
             expected.push(layout.summary(shard, p.first, p.last));
         }
     }
+    expected
+}
+
+/// No summary file but those the manifest lists (`n`: its shard count).
+fn check_nothing_else(dir: &Path, expected: &[PathBuf], n: u32) -> Result<()> {
     let summary_dir = dir.join("summary");
     let mut stack = vec![summary_dir.clone()];
     while let Some(d) = stack.pop() {
@@ -106,8 +136,13 @@ pub fn load(dir: &Path) -> Result<Results> {
             }
         }
     }
+    Ok(())
+}
+
+/// The summary files added up (integer sums), sorted.
+fn sum_summaries(files: &[PathBuf]) -> Result<DataFrame> {
     let mut frames = Vec::new();
-    for p in &expected {
+    for p in files {
         let file = File::open(p).map_err(|e| Error::io(p, e))?;
         frames.push(ParquetReader::new(file).finish()?.lazy());
     }
@@ -116,15 +151,14 @@ pub fn load(dir: &Path) -> Result<Results> {
         .iter()
         .map(|c| col(*c).sum())
         .collect();
-    let summary = concat(frames, UnionArgs::default())?
+    Ok(concat(frames, UnionArgs::default())?
         .group_by(keys.map(col))
         .agg(sums)
         .sort(
             ["arm", "draw", "record", "female", "age_band"],
             Default::default(),
         )
-        .collect()?;
-    Ok(Results { manifest, summary })
+        .collect()?)
 }
 
 fn pct(count: &str, of: &str) -> Expr {

@@ -711,3 +711,75 @@ fn economic_inputs_vary_across_draws_but_not_in_draw_zero() {
         width(&off)
     );
 }
+
+/// The comparison reads `[economics]` and the checkpoints back from the manifest strictly:
+/// a missing or unknown field is an error naming the field and the file, never a default
+/// (a drifted schema once made the willingness to pay silently 50,000).
+#[test]
+fn a_drifted_manifest_economics_or_checkpoints_is_an_error_not_a_default() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = trial(30, TRAINING).replace(
+        "[output]",
+        "[economics]\nwillingness_to_pay = 20000\n[output]",
+    );
+    let scenario = write(tmp.path(), "trial.toml", &text);
+    let out = tmp.path().join("out");
+    run_ok(&scenario, &out, &[]);
+    let path = out.join("manifest.json");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let csv = stdout(&sarcosim(&[
+        "report",
+        out.to_str().unwrap(),
+        "--format",
+        "csv",
+    ]));
+    assert!(csv.contains("prob_cost_effective"), "{csv}");
+    let edit = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut m: serde_json::Value = serde_json::from_str(&original).unwrap();
+        f(&mut m["scenario_resolved"]);
+        std::fs::write(&path, serde_json::to_string(&m).unwrap()).unwrap();
+        sarcosim(&["report", out.to_str().unwrap(), "--format", "csv"])
+    };
+    type Change<'a> = &'a dyn Fn(&mut serde_json::Value);
+    let cases: [(Change, &str, &str); 4] = [
+        (
+            &|s| {
+                s["economics"]
+                    .as_object_mut()
+                    .unwrap()
+                    .remove("willingness_to_pay");
+            },
+            "scenario_resolved.economics",
+            "missing field `willingness_to_pay`",
+        ),
+        (
+            &|s| {
+                let e = s["economics"].as_object_mut().unwrap();
+                let v = e.remove("willingness_to_pay").unwrap();
+                e.insert("wtp".into(), v);
+            },
+            "scenario_resolved.economics",
+            "unknown field `wtp`",
+        ),
+        (
+            &|s| {
+                s.as_object_mut().unwrap().remove("checkpoints");
+            },
+            "scenario_resolved.checkpoints",
+            "is missing",
+        ),
+        (
+            &|s| s["checkpoints"][0]["when"] = serde_json::json!(1),
+            "scenario_resolved.checkpoints",
+            "unknown field `when`",
+        ),
+    ];
+    for (change, field, what) in cases {
+        let o = edit(change);
+        let e = stderr(&o);
+        assert_eq!(o.status.code(), Some(1), "{e}");
+        assert!(e.contains(field) && e.contains(what), "{e}");
+        assert!(e.contains(path.to_str().unwrap()), "names the file: {e}");
+        assert!(stdout(&o).is_empty(), "nothing printed");
+    }
+}
