@@ -23,6 +23,7 @@ pub mod run;
 pub mod scenario;
 pub mod sinks;
 pub mod table;
+pub mod time;
 pub mod validate;
 
 pub use error::{Error, Result};

@@ -7,8 +7,8 @@ use sarcosim::model::life_table::{FIRST_AGE, QX_MEN, QX_WOMEN};
 use sarcosim::model::{mortality, Model, Modifiers, Person, Streams};
 use sarcosim::params::Params;
 use sarcosim::population;
-use sarcosim::scenario::duration::Duration;
 use sarcosim::scenario::{Cohort, Dist};
+use sarcosim::time::Duration;
 
 fn cohort(age: f64, female: f64) -> Cohort {
     Cohort {

@@ -322,7 +322,7 @@ mod tests {
 mod hormone_tests {
     use super::*;
     use crate::model::{Model, Person};
-    use crate::scenario::duration::Duration;
+    use crate::time::Duration;
 
     fn man(model: &Model, testosterone: f64) -> Person {
         let c = crate::scenario::Cohort {

@@ -132,7 +132,7 @@ pub fn breakdown_term(conditions: u8, p: &Params) -> f64 {
 mod tests {
     use super::*;
     use crate::model::{Model, Modifiers, Streams};
-    use crate::scenario::duration::{Duration, Unit};
+    use crate::time::{Duration, Unit};
 
     #[test]
     fn onset_matches_the_incidence_of_each_condition() {

@@ -177,9 +177,9 @@ pub fn calibrate(params: &Params) -> Reference {
     let analytic = StartLaw::analytic(params);
     let mut model = super::Model::with_hazard(
         params.clone(),
-        crate::scenario::duration::Duration {
+        crate::time::Duration {
             count: 1.0,
-            unit: crate::scenario::duration::Unit::Month,
+            unit: crate::time::Unit::Month,
         },
         Reference {
             hazard: lt,

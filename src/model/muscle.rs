@@ -6,7 +6,7 @@
 
 use super::{hormones, illness, nutrition, Modifiers, Person};
 use crate::params::Params;
-use crate::scenario::duration::DAYS_PER_YEAR;
+use crate::time::DAYS_PER_YEAR;
 
 /// Synthesis and breakdown outside bed, per year.
 #[derive(Clone, Copy, Debug, PartialEq)]

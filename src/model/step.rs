@@ -15,7 +15,7 @@ use super::stature::{self, Shrinking, REFERENCE_AGE};
 use super::{hospital, illness, muscle, nutrition, training, Modifiers, Person};
 use crate::params::Params;
 use crate::rng::{self, Process, Stream};
-use crate::scenario::duration::{Duration, DAYS_PER_YEAR};
+use crate::time::{Duration, DAYS_PER_YEAR};
 use rand::Rng;
 use rand_distr::StandardNormal;
 
@@ -429,7 +429,7 @@ impl Model {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::duration::Unit;
+    use crate::time::Unit;
 
     /// The bounds that let most events skip `exp` must stay above the exact hazards for
     /// every state persons go through (a model change that adds a factor to a hazard must

@@ -1,7 +1,6 @@
 //! Checks of `[[arm.intervention]]` entries and of `[economics]`: every problem with its
 //! key path (the caller's locator adds the line).
 
-use super::duration::Duration;
 use super::locate::KeyPath;
 use super::raw::{RawEconomics, RawIntervention};
 use super::validate::Problem;
@@ -9,6 +8,7 @@ use super::CONDITIONS;
 use crate::economics::Economics;
 use crate::interventions::{self, Definition, Eligibility, Intervention, Kind, Sex, Start};
 use crate::params;
+use crate::time::Duration;
 
 /// A kind-specific key and whether an entry gives it.
 pub(crate) type KindKey = (&'static str, fn(&RawIntervention) -> bool);

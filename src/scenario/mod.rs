@@ -4,14 +4,13 @@
 //! Reading goes raw (serde, [`raw`]) → validated ([`validate`]): every problem in a file is
 //! collected and reported at once, each with the file, line and key path.
 
-pub mod duration;
 pub mod interventions;
 pub mod locate;
 pub mod raw;
 pub mod validate;
 
 use crate::params::Params;
-use duration::Duration;
+use crate::time::Duration;
 use rand::Rng;
 use rand_distr::{Distribution, Normal as NormalDist};
 use serde::Serialize;

@@ -2,11 +2,11 @@
 //! (unknown keys, missing keys, impossible values) and reported together, each with its
 //! file, line and key path and, where one helps, a hint.
 
-use super::duration::Duration;
 use super::locate::{KeyPath, Locator};
 use super::raw::{RawCohort, RawDist, RawScenario};
 use super::{Arm, Cohort, Dist, OutputSpec, Scenario, Trajectories, CONDITIONS};
 use crate::params;
+use crate::time::Duration;
 use std::fmt;
 
 /// One thing wrong with a scenario file.
@@ -329,7 +329,7 @@ fn check(raw: &RawScenario, problems: &mut Vec<Problem>) -> Option<Scenario> {
     // Only a supported step and a horizon within the limit are used further: the sizes
     // below (steps, records, checkpoints) are computed from them.
     let step = step.filter(|s| {
-        let ok = s.count == 1.0 && s.unit != super::duration::Unit::Year;
+        let ok = s.count == 1.0 && s.unit != crate::time::Unit::Year;
         if !ok {
             problems.push(
                 Problem::new(top.key("step"), format!("`{s}` is not a supported step"))
@@ -593,7 +593,7 @@ fn check_comparison(
             while f64::from(t) < h.years() - 1e-9 {
                 let d = Duration {
                     count: f64::from(t),
-                    unit: super::duration::Unit::Year,
+                    unit: crate::time::Unit::Year,
                 };
                 out.push(Checkpoint {
                     label: d.to_string(),

@@ -1,4 +1,5 @@
-//! Durations written in scenario files: `"10d"`, `"20w"`, `"6m"`, `"30y"`.
+//! Time: durations written in scenario files (`"10d"`, `"20w"`, `"6m"`, `"30y"`) and the
+//! length of a year. Low-level: `model/` and `scenario/` both use it, it uses neither.
 //!
 //! A month is a twelfth of a year and a year 365.25 days, so `"12m"` and `"1y"` are the
 //! same length and a monthly step divides every whole number of years exactly.
