@@ -1,13 +1,18 @@
 //! Scenarios: the TOML file a modeller writes, checked and resolved into a [`Scenario`]
 //! the engine can run.
 //!
-//! Reading goes raw (serde, [`raw`]) → validated ([`validate`]): every problem in a file is
-//! collected and reported at once, each with the file, line and key path.
+//! Reading goes raw (serde, [`raw`]) → checked ([`check`], with [`cohort`], [`comparison`],
+//! [`economics`] and [`interventions`]): every problem in a file is collected and reported
+//! at once ([`problem`]), each with the file, line and key path.
 
+pub mod check;
+pub mod cohort;
+pub mod comparison;
+pub mod economics;
 pub mod interventions;
 pub mod locate;
+pub mod problem;
 pub mod raw;
-pub mod validate;
 
 use crate::params::Params;
 use crate::time::Duration;
@@ -18,7 +23,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
-pub use validate::{parse_scenario, Problem, ScenarioError};
+pub use check::parse_scenario;
+pub use problem::{Problem, ScenarioError};
 
 /// The five chronic conditions, in bitmask order (bit 0 = diabetes).
 pub const CONDITIONS: [&str; 5] = ["diabetes", "ckd", "copd", "heart_failure", "cancer"];
