@@ -109,6 +109,18 @@ impl std::str::FromStr for Duration {
     }
 }
 
+/// Years of an offset such as `"0y"` or `"6m"`: a duration, or zero (`"0y"`, `"0d"`), which
+/// is a valid offset though not a valid duration.
+pub fn offset_years(text: &str) -> Result<f64, DurationError> {
+    let t = text.trim();
+    let last = t.chars().last();
+    let num = &t[..t.len() - last.map_or(0, char::len_utf8)];
+    if num.parse::<f64>() == Ok(0.0) && matches!(last, Some('d' | 'w' | 'm' | 'y')) {
+        return Ok(0.0);
+    }
+    text.parse::<Duration>().map(Duration::years)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,5 +156,14 @@ mod tests {
             assert!(e.to_string().contains("d, w, m or y"), "{text}: {e}");
         }
         assert!("".parse::<Duration>().is_err());
+    }
+
+    #[test]
+    fn offsets_may_be_zero() {
+        assert_eq!(offset_years("0y"), Ok(0.0));
+        assert_eq!(offset_years(" 0d "), Ok(0.0));
+        assert_eq!(offset_years("6m"), Ok(0.5));
+        assert!(offset_years("0").is_err());
+        assert!(offset_years("0é").is_err());
     }
 }

@@ -13,8 +13,9 @@
 //! persons, and an arm whose interventions have uptake 0 reproduces the baseline exactly.
 
 pub mod kinds;
+pub mod own_keys;
 
-pub use kinds::{Definition, Kind};
+pub use kinds::{Definition, Kind, KindSpec, KINDS};
 
 use crate::model::{Modifiers, Person};
 use crate::params::Params;

@@ -71,6 +71,67 @@ fn finish(file: &str, locator: &Locator<'_>, mut problems: Vec<Problem>) -> Scen
     }
 }
 
+/// The keys of each section, for spelling hints of unknown keys.
+const TOP_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "seed",
+    "population",
+    "draws",
+    "horizon",
+    "step",
+    "record_every",
+    "cohort",
+    "arm",
+    "parameters",
+    "output",
+    "economics",
+    "comparison",
+];
+const COHORT_KEYS: &[&str] = &[
+    "name",
+    "share",
+    "female",
+    "age",
+    "height",
+    "bmi",
+    "protein_g_per_kg",
+    "training_sessions_per_week",
+    "conditions",
+    "alm_index",
+    "grip",
+    "diabetes",
+    "ckd",
+    "copd",
+    "heart_failure",
+    "cancer",
+    "mean",
+    "sd",
+    "min",
+    "max",
+];
+const ARM_KEYS: &[&str] = &[
+    "name",
+    "description",
+    "intervention",
+    "age",
+    "sex",
+    "conditions_any",
+    "sarcopenic",
+];
+const ECONOMICS_KEYS: &[&str] = &[
+    "discount_rate",
+    "utility",
+    "utility_sarcopenia",
+    "utility_per_condition",
+    "cost_sarcopenia_per_year",
+    "cost_per_bed_day",
+    "cost_per_condition_per_year",
+    "willingness_to_pay",
+    "currency",
+    "vary_in_draws",
+];
+
 fn unknown_key_hint(path: &KeyPath) -> Option<String> {
     let key = path.last_key()?;
     if key.contains('.') {
@@ -78,87 +139,27 @@ fn unknown_key_hint(path: &KeyPath) -> Option<String> {
             "a quoted key is one key, dots and all: write {key} without quotes for a nested key"
         ));
     }
-    let known: &[&str] = match path.0.len() {
-        1 => &[
-            "name",
-            "description",
-            "seed",
-            "population",
-            "draws",
-            "horizon",
-            "step",
-            "record_every",
-            "cohort",
-            "arm",
-            "parameters",
-            "output",
-            "economics",
-            "comparison",
-        ],
-        _ if path.0.first() == Some(&super::locate::Seg::Key("cohort".into())) => &[
-            "name",
-            "share",
-            "female",
-            "age",
-            "height",
-            "bmi",
-            "protein_g_per_kg",
-            "training_sessions_per_week",
-            "conditions",
-            "alm_index",
-            "grip",
-            "diabetes",
-            "ckd",
-            "copd",
-            "heart_failure",
-            "cancer",
-            "mean",
-            "sd",
-            "min",
-            "max",
-        ],
-        _ if path.0.first() == Some(&super::locate::Seg::Key("arm".into())) => &[
-            "name",
-            "description",
-            "intervention",
-            "kind",
-            "eligible",
-            "start",
-            "duration",
-            "uptake",
-            "adherence",
-            "dropout_per_year",
-            "cost_per_year",
-            "age",
-            "sex",
-            "conditions_any",
-            "sarcopenic",
-        ],
-        _ if path.0.first() == Some(&super::locate::Seg::Key("economics".into())) => &[
-            "discount_rate",
-            "utility",
-            "utility_sarcopenia",
-            "utility_per_condition",
-            "cost_sarcopenia_per_year",
-            "cost_per_bed_day",
-            "cost_per_condition_per_year",
-            "willingness_to_pay",
-            "currency",
-            "vary_in_draws",
-        ],
-        _ if path.0.first() == Some(&super::locate::Seg::Key("comparison".into())) => {
-            &["times", "ages"]
-        }
+    let section = match path.0.first() {
+        Some(super::locate::Seg::Key(k)) if path.0.len() > 1 => k.as_str(),
+        _ => "",
+    };
+    let known: &[&str] = match section {
+        "" => TOP_KEYS,
+        "cohort" => COHORT_KEYS,
+        "arm" => ARM_KEYS,
+        "economics" => ECONOMICS_KEYS,
+        "comparison" => &["times", "ages"],
         _ => &["name", "description", "trajectories"],
     };
-    let in_arm = path.0.first() == Some(&super::locate::Seg::Key("arm".into()));
-    let kind_keys = super::interventions::KIND_KEYS
+    // Inside an arm: also every intervention key (an entry's own unknown keys are found by
+    // `interventions`, but `eligible` and the arm's are found here).
+    let intervention_keys = super::interventions::COMMON_KEYS
         .iter()
-        .filter(|_| in_arm)
-        .map(|(k, _)| k);
+        .chain(crate::interventions::KINDS.iter().flat_map(|k| k.keys))
+        .filter(|_| section == "arm");
     known
         .iter()
-        .chain(kind_keys)
+        .chain(intervention_keys)
         .map(|k| (params::edit_distance(key, k), *k))
         .filter(|(d, _)| *d <= 3)
         .min()

@@ -1,30 +1,27 @@
-//! Checks of `[[arm.intervention]]` entries: every problem with its key path (the
-//! caller's locator adds the line).
+//! Checks of `[[arm.intervention]]` entries: the common keys here, each kind's own keys by
+//! its check in the kind table (`interventions::KINDS`); every problem with its key path
+//! (the caller's locator adds the line).
 
 use super::locate::KeyPath;
 use super::problem::Problem;
 use super::raw::RawIntervention;
 use super::CONDITIONS;
-use crate::interventions::{self, Definition, Eligibility, Intervention, Kind, Sex, Start};
+use crate::interventions::own_keys::{ArmEntry, OwnKeys};
+use crate::interventions::{self, kinds, Eligibility, Intervention, Kind, Sex, Start, KINDS};
 use crate::params;
-use crate::time::Duration;
+use crate::time::offset_years;
 
-/// A kind-specific key and whether an entry gives it.
-pub(crate) type KindKey = (&'static str, fn(&RawIntervention) -> bool);
-
-/// Every kind-specific key, for "does not apply to this kind" messages and spelling hints.
-pub(crate) const KIND_KEYS: [KindKey; 11] = [
-    ("sessions_per_week", |r| r.sessions_per_week.is_some()),
-    ("intensity", |r| r.intensity.is_some()),
-    ("target_g_per_kg", |r| r.target_g_per_kg.is_some()),
-    ("supplement_g_per_day", |r| r.supplement_g_per_day.is_some()),
-    ("below_nmol_per_l", |r| r.below_nmol_per_l.is_some()),
-    ("days", |r| r.days.is_some()),
-    ("loss_reduction", |r| r.loss_reduction.is_some()),
-    ("every", |r| r.every.is_some()),
-    ("definition", |r| r.definition.is_some()),
-    ("refer_to", |r| r.refer_to.is_some()),
-    ("cost_per_test", |r| r.cost_per_test.is_some()),
+/// The keys every entry may give, whatever its kind.
+pub(crate) const COMMON_KEYS: [&str; 9] = [
+    "kind",
+    "name",
+    "eligible",
+    "start",
+    "duration",
+    "uptake",
+    "adherence",
+    "dropout_per_year",
+    "cost_per_year",
 ];
 
 pub(super) fn fraction(
@@ -57,22 +54,14 @@ pub(super) fn non_negative(
 }
 
 fn years_of(text: &str, path: KeyPath, problems: &mut Vec<Problem>) -> Option<f64> {
-    // A zero offset ("0y", "0d") is a valid start, though not a valid duration.
-    let t = text.trim();
-    let (num, unit) = t.split_at(t.len() - t.chars().last().map_or(0, char::len_utf8));
-    if num.parse::<f64>() == Ok(0.0) && ["d", "w", "m", "y"].contains(&unit) {
-        return Some(0.0);
-    }
-    match text.parse::<Duration>() {
-        Ok(d) => Some(d.years()),
-        Err(e) => {
+    offset_years(text)
+        .map_err(|e| {
             problems.push(
                 Problem::new(path, e.to_string())
                     .hint("durations look like \"10d\", \"20w\", \"6m\", \"30y\""),
-            );
-            None
-        }
-    }
+            )
+        })
+        .ok()
 }
 
 /// Checks the interventions of arm `arm_path`; returns them resolved when all are valid.
@@ -82,17 +71,20 @@ pub fn check_interventions(
     problems: &mut Vec<Problem>,
 ) -> Vec<Intervention> {
     let before = problems.len();
-    let names: Vec<String> = raw
+    let arm: Vec<ArmEntry> = raw
         .iter()
-        .map(|r| {
-            r.name
+        .map(|r| ArmEntry {
+            name: r
+                .name
                 .clone()
                 .or_else(|| r.kind.clone())
-                .unwrap_or_default()
+                .unwrap_or_default(),
+            kind: r.kind.clone(),
         })
         .collect();
-    for (i, n) in names.iter().enumerate() {
-        if !n.is_empty() && names[..i].contains(n) && raw[i].name.is_some() {
+    for (i, e) in arm.iter().enumerate() {
+        let n = &e.name;
+        if !n.is_empty() && arm[..i].iter().any(|o| &o.name == n) && raw[i].name.is_some() {
             problems.push(Problem::new(
                 arm_path.key("intervention").index(i).key("name"),
                 format!("intervention `{n}` is named twice in this arm"),
@@ -103,279 +95,168 @@ pub fn check_interventions(
     let mut referred = Vec::new();
     for (i, r) in raw.iter().enumerate() {
         let path = arm_path.key("intervention").index(i);
-        let kind_name = match r.kind.as_deref() {
-            None => {
-                problems.push(
-                    Problem::new(path.key("kind"), "missing")
-                        .hint(format!("one of: {}", Kind::NAMES.join(", "))),
-                );
-                continue;
-            }
-            Some(k) if !Kind::NAMES.contains(&k) => {
-                let near = Kind::NAMES
-                    .iter()
-                    .map(|n| (params::edit_distance(k, n), *n))
-                    .min()
-                    .filter(|(d, _)| *d <= 4)
-                    .map(|(_, n)| format!("did you mean `{n}`? "))
-                    .unwrap_or_default();
-                problems.push(
-                    Problem::new(path.key("kind"), format!("unknown intervention kind `{k}`"))
-                        .hint(format!("{near}kinds: {}", Kind::NAMES.join(", "))),
-                );
-                continue;
-            }
-            Some(k) => k,
+        let Some(spec) = check_kind(r, &path, problems) else {
+            continue;
         };
-        for (key, given) in KIND_KEYS {
-            if given(r) && !Kind::keys(kind_name).contains(&key) {
-                problems.push(
-                    Problem::new(
-                        path.key(key),
-                        format!("`{key}` does not apply to kind `{kind_name}`"),
-                    )
-                    .hint(match Kind::keys(kind_name) {
-                        [] => format!("`{kind_name}` takes only the common keys"),
-                        keys => format!("`{kind_name}` takes {}", keys.join(", ")),
-                    }),
-                );
-            }
+        let mut own = OwnKeys::new(&r.own, &arm, i);
+        let mut iv = check_common(r, &path, problems);
+        iv.kind = (spec.check)(&mut own);
+        for note in own.notes {
+            let mut p = Problem::new(path.key(note.key), note.message);
+            p.hint = note.hint;
+            problems.push(p);
         }
-        let uptake = match r.uptake {
-            None => {
-                problems.push(
-                    Problem::new(path.key("uptake"), "missing")
-                        .hint("the probability an eligible person starts, e.g. `uptake = 0.4`"),
-                );
-                0.0
-            }
-            Some(u) => fraction(Some(u), 0.0, path.key("uptake"), problems),
-        };
-        let adherence = fraction(r.adherence, 1.0, path.key("adherence"), problems);
-        let dropout = non_negative(
-            r.dropout_per_year,
-            0.0,
-            path.key("dropout_per_year"),
-            problems,
-        );
-        let cost = non_negative(r.cost_per_year, 0.0, path.key("cost_per_year"), problems);
-        let eligible = check_eligible(r, &path.key("eligible"), problems);
-        let start = match &r.start {
-            None => Start::Offset(0.0),
-            Some(toml::Value::String(s)) => {
-                Start::Offset(years_of(s, path.key("start"), problems).unwrap_or(0.0))
-            }
-            Some(toml::Value::Table(t))
-                if t.len() == 1 && t.get("at_age").and_then(toml_number).is_some() =>
-            {
-                let a = t.get("at_age").and_then(toml_number).unwrap_or(0.0);
-                if !(0.0..=110.0).contains(&a) {
-                    problems.push(Problem::new(
-                        path.key("start").key("at_age"),
-                        format!("{a} is not an age in [0, 110]"),
-                    ));
-                }
-                Start::AtAge(a)
-            }
-            Some(v) => {
-                problems.push(
-                    Problem::new(path.key("start"), format!("`{v}` is not a start")).hint(
-                        "an offset from the start of the run such as \"0y\", or { at_age = 65 }",
-                    ),
-                );
-                Start::Offset(0.0)
-            }
-        };
-        let duration_years = r
-            .duration
-            .as_deref()
-            .and_then(|d| years_of(d, path.key("duration"), problems));
-        let kind = match kind_name {
-            "resistance_training" => Kind::ResistanceTraining {
-                sessions_per_week: {
-                    let s = r.sessions_per_week.unwrap_or(2.0);
-                    if !(s > 0.0 && s <= 14.0) {
-                        problems.push(Problem::new(
-                            path.key("sessions_per_week"),
-                            format!("{s} is not in (0, 14]"),
-                        ));
-                    }
-                    s
-                },
-                intensity: {
-                    let v = r.intensity.unwrap_or(1.0);
-                    if !(v > 0.0 && v <= 3.0) {
-                        problems.push(
-                            Problem::new(path.key("intensity"), format!("{v} is not in (0, 3]"))
-                                .hint("a multiplier of the stimulus of a typical programme (1)"),
-                        );
-                    }
-                    v
-                },
-            },
-            "protein" => {
-                if r.target_g_per_kg.is_none() && r.supplement_g_per_day.is_none() {
-                    problems.push(
-                        Problem::new(path.key("target_g_per_kg"), "missing").hint(
-                            "give `target_g_per_kg = 1.2` and/or `supplement_g_per_day = 20`",
-                        ),
-                    );
-                }
-                if let Some(t) = r.target_g_per_kg {
-                    if !(0.0..=3.0).contains(&t) {
-                        problems.push(Problem::new(
-                            path.key("target_g_per_kg"),
-                            format!("{t} is not in [0, 3] g/kg/d"),
-                        ));
-                    }
-                }
-                if let Some(g) = r.supplement_g_per_day {
-                    if !(0.0..=150.0).contains(&g) {
-                        problems.push(Problem::new(
-                            path.key("supplement_g_per_day"),
-                            format!("{g} is not in [0, 150] g/day"),
-                        ));
-                    }
-                }
-                Kind::Protein {
-                    target_g_per_kg: r.target_g_per_kg,
-                    supplement_g_per_day: r.supplement_g_per_day,
-                }
-            }
-            // Bhasin 2018 J Clin Endocrinol Metab 103:1715 (Endocrine Society): treat below
-            // 264 ng/dL ≈ 9.2 nmol/L (U: from memory).
-            "testosterone" => Kind::Testosterone {
-                below_nmol_per_l: non_negative(
-                    r.below_nmol_per_l,
-                    9.2,
-                    path.key("below_nmol_per_l"),
-                    problems,
-                ),
-            },
-            "growth_hormone" => Kind::GrowthHormone,
-            "hormone_therapy" => Kind::HormoneTherapy,
-            "bed_rest" => Kind::BedRest {
-                days: match r.days {
-                    Some(d) if (1..=365).contains(&d) => d as u32,
-                    Some(d) => {
-                        problems.push(Problem::new(
-                            path.key("days"),
-                            format!("{d} is not in [1, 365] days"),
-                        ));
-                        0
-                    }
-                    None => {
-                        problems.push(
-                            Problem::new(path.key("days"), "missing")
-                                .hint("the length of the bed rest, e.g. `days = 10`"),
-                        );
-                        0
-                    }
-                },
-            },
-            "hospital_mobility" => Kind::HospitalMobility {
-                loss_reduction: fraction(
-                    r.loss_reduction,
-                    0.5,
-                    path.key("loss_reduction"),
-                    problems,
-                ),
-            },
-            "screening" => {
-                let every_years = match r.every.as_deref() {
-                    None => 2.0,
-                    Some(e) => years_of(e, path.key("every"), problems)
-                        .filter(|y| *y > 0.0)
-                        .unwrap_or(2.0),
-                };
-                let definition = match r.definition.as_deref() {
-                    None => Definition::Ewgsop2,
-                    Some(d) => Definition::parse(d).unwrap_or_else(|| {
-                        problems.push(
-                            Problem::new(
-                                path.key("definition"),
-                                format!("unknown definition `{d}`"),
-                            )
-                            .hint(format!("one of: {}", Definition::NAMES.join(", "))),
-                        );
-                        Definition::Ewgsop2
-                    }),
-                };
-                let refer_to = match r.refer_to.as_deref() {
-                    None => {
-                        problems.push(Problem::new(path.key("refer_to"), "missing").hint(
-                            "the name (or kind) of the intervention positives are referred to",
-                        ));
-                        0
-                    }
-                    Some(target) => match names.iter().position(|n| n == target) {
-                        Some(j) if j != i && raw[j].kind.as_deref() != Some("screening") => {
-                            referred.push(j);
-                            j
-                        }
-                        Some(_) => {
-                            problems.push(Problem::new(
-                                path.key("refer_to"),
-                                format!("`{target}` cannot be referred to: it is a screening"),
-                            ));
-                            0
-                        }
-                        None => {
-                            problems.push(
-                                Problem::new(
-                                    path.key("refer_to"),
-                                    format!("no intervention `{target}` in this arm to refer to"),
-                                )
-                                .hint(format!(
-                                    "the arm has: {}",
-                                    names
-                                        .iter()
-                                        .filter(|n| !n.is_empty())
-                                        .cloned()
-                                        .collect::<Vec<_>>()
-                                        .join(", ")
-                                )),
-                            );
-                            0
-                        }
-                    },
-                };
-                Kind::Screening {
-                    every_years,
-                    definition,
-                    refer_to,
-                    cost_per_test: non_negative(
-                        r.cost_per_test,
-                        0.0,
-                        path.key("cost_per_test"),
-                        problems,
-                    ),
-                }
-            }
-            _ => unreachable!("kind names are checked above"),
-        };
+        referred.extend(own.referred);
         let occurrence = raw[..i]
             .iter()
-            .filter(|o| o.kind.as_deref() == Some(kind_name))
+            .filter(|o| o.kind.as_deref() == Some(spec.name))
             .count();
-        out.push((
-            i,
-            Intervention {
-                name: names[i].clone(),
-                kind,
-                eligible,
-                start,
-                duration_years,
-                uptake,
-                adherence,
-                dropout_per_year: dropout,
-                cost_per_year: cost,
-                by_referral: false,
-                slot: interventions::slot(kind_name, occurrence),
-            },
-        ));
+        iv.name = arm[i].name.clone();
+        iv.slot = interventions::slot(spec.name, occurrence);
+        out.push((i, iv));
     }
-    // Overlapping offers of the same kind to the same people in one arm.
+    check_overlaps(&out, arm_path, problems);
+    if problems.len() > before {
+        return Vec::new();
+    }
+    let mut ivs: Vec<Intervention> = out.into_iter().map(|(_, iv)| iv).collect();
+    for j in referred {
+        ivs[j].by_referral = true;
+    }
+    ivs
+}
+
+/// The entry's kind, and its own keys: unknown keys and keys of another kind are problems.
+fn check_kind(
+    r: &RawIntervention,
+    path: &KeyPath,
+    problems: &mut Vec<Problem>,
+) -> Option<&'static kinds::KindSpec> {
+    let names: Vec<&str> = KINDS.iter().map(|k| k.name).collect();
+    let spec = match r.kind.as_deref() {
+        None => {
+            problems.push(
+                Problem::new(path.key("kind"), "missing")
+                    .hint(format!("one of: {}", names.join(", "))),
+            );
+            None
+        }
+        Some(k) => kinds::spec(k).or_else(|| {
+            let near = closest(k, names.iter().copied(), 4)
+                .map(|n| format!("did you mean `{n}`? "))
+                .unwrap_or_default();
+            problems.push(
+                Problem::new(path.key("kind"), format!("unknown intervention kind `{k}`"))
+                    .hint(format!("{near}kinds: {}", names.join(", "))),
+            );
+            None
+        }),
+    };
+    for key in r.own.keys() {
+        let of_a_kind = KINDS.iter().any(|k| k.keys.contains(&key.as_str()));
+        let p = path.key(key);
+        if !of_a_kind {
+            let all = COMMON_KEYS
+                .iter()
+                .chain(KINDS.iter().flat_map(|k| k.keys))
+                .copied();
+            let mut problem = Problem::new(p, "unknown key");
+            problem.hint = closest(key, all, 3).map(|k| format!("did you mean `{k}`?"));
+            problems.push(problem);
+        } else if let Some(s) = spec.filter(|s| !s.keys.contains(&key.as_str())) {
+            problems.push(
+                Problem::new(p, format!("`{key}` does not apply to kind `{}`", s.name)).hint(
+                    match s.keys {
+                        [] => format!("`{}` takes only the common keys", s.name),
+                        keys => format!("`{}` takes {}", s.name, keys.join(", ")),
+                    },
+                ),
+            );
+        }
+    }
+    spec
+}
+
+/// The word of `words` nearest to `word`, if within `max` edits.
+fn closest<'w>(word: &str, words: impl Iterator<Item = &'w str>, max: usize) -> Option<&'w str> {
+    words
+        .map(|w| (params::edit_distance(word, w), w))
+        .filter(|(d, _)| *d <= max)
+        .min()
+        .map(|(_, w)| w)
+}
+
+/// The common keys; the kind, name and slot are filled in by the caller.
+fn check_common(r: &RawIntervention, path: &KeyPath, problems: &mut Vec<Problem>) -> Intervention {
+    let uptake = match r.uptake {
+        None => {
+            problems.push(
+                Problem::new(path.key("uptake"), "missing")
+                    .hint("the probability an eligible person starts, e.g. `uptake = 0.4`"),
+            );
+            0.0
+        }
+        Some(u) => fraction(Some(u), 0.0, path.key("uptake"), problems),
+    };
+    let adherence = fraction(r.adherence, 1.0, path.key("adherence"), problems);
+    let dropout = non_negative(
+        r.dropout_per_year,
+        0.0,
+        path.key("dropout_per_year"),
+        problems,
+    );
+    let cost = non_negative(r.cost_per_year, 0.0, path.key("cost_per_year"), problems);
+    let eligible = check_eligible(r, &path.key("eligible"), problems);
+    let start = check_start(r.start.as_ref(), &path.key("start"), problems);
+    let duration_years = r
+        .duration
+        .as_deref()
+        .and_then(|d| years_of(d, path.key("duration"), problems));
+    Intervention {
+        name: String::new(),
+        kind: Kind::GrowthHormone,
+        eligible,
+        start,
+        duration_years,
+        uptake,
+        adherence,
+        dropout_per_year: dropout,
+        cost_per_year: cost,
+        by_referral: false,
+        slot: 0,
+    }
+}
+
+fn check_start(start: Option<&toml::Value>, path: &KeyPath, problems: &mut Vec<Problem>) -> Start {
+    match start {
+        None => Start::Offset(0.0),
+        Some(toml::Value::String(s)) => {
+            Start::Offset(years_of(s, path.clone(), problems).unwrap_or(0.0))
+        }
+        Some(toml::Value::Table(t))
+            if t.len() == 1 && t.get("at_age").and_then(toml_number).is_some() =>
+        {
+            let a = t.get("at_age").and_then(toml_number).unwrap_or(0.0);
+            if !(0.0..=110.0).contains(&a) {
+                problems.push(Problem::new(
+                    path.key("at_age"),
+                    format!("{a} is not an age in [0, 110]"),
+                ));
+            }
+            Start::AtAge(a)
+        }
+        Some(v) => {
+            problems.push(
+                Problem::new(path.clone(), format!("`{v}` is not a start"))
+                    .hint("an offset from the start of the run such as \"0y\", or { at_age = 65 }"),
+            );
+            Start::Offset(0.0)
+        }
+    }
+}
+
+/// Overlapping offers of the same kind to the same people in one arm.
+fn check_overlaps(out: &[(usize, Intervention)], arm_path: &KeyPath, problems: &mut Vec<Problem>) {
     for (a, (ia, x)) in out.iter().enumerate() {
         for (ib, y) in out[..a].iter() {
             if x.kind.name() != y.kind.name() || x.kind.name() == "bed_rest" {
@@ -404,14 +285,6 @@ pub fn check_interventions(
             }
         }
     }
-    if problems.len() > before {
-        return Vec::new();
-    }
-    let mut ivs: Vec<Intervention> = out.into_iter().map(|(_, iv)| iv).collect();
-    for j in referred {
-        ivs[j].by_referral = true;
-    }
-    ivs
 }
 
 fn toml_number(v: &toml::Value) -> Option<f64> {

@@ -85,8 +85,8 @@ pub struct RawArm {
     pub intervention: Vec<RawIntervention>,
 }
 
-/// One `[[arm.intervention]]`: the common keys and every kind's own keys (checked
-/// against the kind during validation, so a key of another kind is a clear error).
+/// One `[[arm.intervention]]`: the common keys, and the rest (the kind's own keys, read
+/// by the kind's check in `interventions::kinds`; anything else is an unknown key).
 #[derive(Debug, Default, Deserialize)]
 pub struct RawIntervention {
     pub kind: Option<String>,
@@ -99,23 +99,8 @@ pub struct RawIntervention {
     pub adherence: Option<f64>,
     pub dropout_per_year: Option<f64>,
     pub cost_per_year: Option<f64>,
-    // resistance_training
-    pub sessions_per_week: Option<f64>,
-    pub intensity: Option<f64>,
-    // protein
-    pub target_g_per_kg: Option<f64>,
-    pub supplement_g_per_day: Option<f64>,
-    // testosterone
-    pub below_nmol_per_l: Option<f64>,
-    // bed_rest
-    pub days: Option<i64>,
-    // hospital_mobility
-    pub loss_reduction: Option<f64>,
-    // screening
-    pub every: Option<String>,
-    pub definition: Option<String>,
-    pub refer_to: Option<String>,
-    pub cost_per_test: Option<f64>,
+    #[serde(flatten)]
+    pub own: BTreeMap<String, toml::Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
