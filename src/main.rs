@@ -88,22 +88,14 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         resume,
         quiet,
     } = args;
-    let mut s = Scenario::from_file(&scenario).map_err(Error::from)?;
-    if let Some(p) = population {
-        if p == 0 {
-            return Err(Error::BadInput("--population must be at least 1".into()).into());
-        }
-        s.population = p;
-    }
-    if let Some(seed) = seed {
-        s.seed = seed;
-    }
-    if let Some(d) = draws {
-        if d > 100_000 {
-            return Err(Error::BadInput("--draws must be at most 100000".into()).into());
-        }
-        s.draws = d;
-    }
+    let overrides = sarcosim::scenario::Overrides {
+        population,
+        seed,
+        draws,
+    };
+    let s = Scenario::from_file(&scenario)
+        .and_then(|s| s.with_overrides(overrides))
+        .map_err(Error::from)?;
     let shard = match shard {
         Some(text) => text.parse::<Shard>()?,
         None => Shard::from_env(|k| std::env::var(k).ok(), shard_count)?.unwrap_or(Shard::WHOLE),

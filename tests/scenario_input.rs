@@ -164,3 +164,58 @@ fn invalid_utf8_names_the_line_of_the_bad_byte() {
     );
     assert!(err.contains(&format!("byte {at} (0xe9)")), "{err}");
 }
+
+#[test]
+fn command_line_overrides_follow_the_scenarios_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = write(
+        dir.path(),
+        "s.toml",
+        &GOOD.replace("\"2y\"", "\"92y\"\nstep = \"1d\"\nrecord_every = \"1d\""),
+    );
+    let out = dir.path().join("out");
+    for (flag, value, want) in [
+        ("--population", "0", "--population: must be ≥ 1, not 0"),
+        (
+            "--population",
+            "2000000000",
+            "--population: 2000000000 is more than 1000000000 persons",
+        ),
+        (
+            "--draws",
+            "100001",
+            "--draws: must be between 0 and 100000, not 100001",
+        ),
+        ("--draws", "100", "GiB of summary per chunk"),
+    ] {
+        let o = sarcosim(&[
+            "run",
+            s.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            flag,
+            value,
+        ]);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{flag} {value}: {err}");
+        assert!(err.contains(want), "{flag} {value}: {err}");
+        assert!(!out.exists(), "nothing is created on bad input");
+    }
+}
+
+#[test]
+fn overrides_replace_the_keys_they_name() {
+    use sarcosim::scenario::{parse_scenario, Overrides};
+    let s = parse_scenario(GOOD, "s.toml").unwrap();
+    let o = s
+        .clone()
+        .with_overrides(Overrides {
+            population: Some(7),
+            seed: Some(99),
+            draws: Some(3),
+        })
+        .unwrap();
+    assert_eq!((o.population, o.seed, o.draws), (7, 99, 3));
+    let same = s.clone().with_overrides(Overrides::default()).unwrap();
+    assert_eq!(same.fingerprint(), s.fingerprint());
+}

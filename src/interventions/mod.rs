@@ -161,6 +161,37 @@ struct Enrolment {
     next_test: f64,
 }
 
+impl Enrolment {
+    /// Enrols, declines or stops at the step starting at `t`; `draw` decides a dropout.
+    fn advance(&mut self, iv: &Intervention, person: &Person, t: f64, dt: f64, draw: f64) {
+        let open = iv.open(person, t);
+        match self.status {
+            Status::Waiting
+                if open
+                    && (!iv.by_referral || self.referred)
+                    && iv.eligible.admits(person)
+                    && iv.kind.admits(person) =>
+            {
+                if self.propensity < iv.uptake {
+                    self.status = Status::Enrolled;
+                    self.next_test = t;
+                } else {
+                    self.status = Status::Done;
+                }
+            }
+            Status::Enrolled => {
+                let stop = !open
+                    || person.age > iv.eligible.age[1]
+                    || draw < 1.0 - (-iv.dropout_per_year * dt).exp();
+                if stop {
+                    self.status = Status::Done;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// What an arm's interventions did to a person in one step.
 #[derive(Clone, Copy, Debug)]
 pub struct StepPlan {
@@ -227,31 +258,7 @@ impl<'a> ArmState<'a> {
         for i in order {
             let iv = &ivs[i];
             let e = &mut self.state[i];
-            let open = iv.open(person, t);
-            match e.status {
-                Status::Waiting
-                    if open
-                        && (!iv.by_referral || e.referred)
-                        && iv.eligible.admits(person)
-                        && iv.kind.admits(person) =>
-                {
-                    if e.propensity < iv.uptake {
-                        e.status = Status::Enrolled;
-                        e.next_test = t;
-                    } else {
-                        e.status = Status::Done;
-                    }
-                }
-                Status::Enrolled => {
-                    let stop = !open
-                        || person.age > iv.eligible.age[1]
-                        || draws[i] < 1.0 - (-iv.dropout_per_year * dt).exp();
-                    if stop {
-                        e.status = Status::Done;
-                    }
-                }
-                _ => {}
-            }
+            e.advance(iv, person, t, dt, draws[i]);
             let enrolled = e.status == Status::Enrolled;
             if let Some(plateau) = iv.kind.hormone_plateau(p) {
                 let target = if enrolled {

@@ -152,7 +152,52 @@ impl fmt::Display for Dist {
     }
 }
 
+/// Command-line overrides of a scenario's keys (`sarcosim run --population/--seed/--draws`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Overrides {
+    pub population: Option<u64>,
+    pub seed: Option<u64>,
+    pub draws: Option<u32>,
+}
+
 impl Scenario {
+    /// The scenario with `overrides` applied, checked by the same rules as the file's keys
+    /// (and the limits that depend on several keys); problems name the option.
+    pub fn with_overrides(mut self, overrides: Overrides) -> Result<Scenario, ScenarioError> {
+        let mut problems = Vec::new();
+        let option = |p: Problem, name: &str| Problem {
+            path: locate::KeyPath::root().key(&format!("--{name}")),
+            ..p
+        };
+        let as_i64 = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        if let Some(p) = overrides.population {
+            match check::check_population(as_i64(p)) {
+                Ok(p) => self.population = p,
+                Err(e) => problems.push(option(e, "population")),
+            }
+        }
+        if let Some(d) = overrides.draws {
+            match check::check_draws(i64::from(d)) {
+                Ok(d) => self.draws = d,
+                Err(e) => problems.push(option(e, "draws")),
+            }
+        }
+        if let Some(seed) = overrides.seed {
+            self.seed = seed;
+        }
+        if problems.is_empty() {
+            problems = check::check_sizes(&self);
+        }
+        if problems.is_empty() {
+            Ok(self)
+        } else {
+            Err(ScenarioError {
+                file: "the command line".into(),
+                problems,
+            })
+        }
+    }
+
     /// Reads and validates a scenario file.
     pub fn from_file(path: &Path) -> Result<Scenario, ScenarioError> {
         let label = path.display().to_string();
@@ -300,60 +345,10 @@ pub fn describe(s: &Scenario) -> String {
         s.person_steps()
     );
     for c in &s.cohorts {
-        let _ = writeln!(
-            o,
-            "cohort      {} · share {:.3} · female {}",
-            c.name, c.share, c.female
-        );
-        let _ = writeln!(o, "              age {} · bmi {}", c.age, c.bmi);
-        let _ = writeln!(
-            o,
-            "              protein {} g/kg/d · training {} sessions/wk",
-            c.protein_g_per_kg, c.training_sessions_per_week
-        );
-        let conds: Vec<String> = CONDITIONS
-            .iter()
-            .zip(c.conditions)
-            .map(|(n, p)| format!("{n} {p}"))
-            .collect();
-        let _ = writeln!(o, "              conditions {}", conds.join(", "));
-        if let Some(h) = &c.height {
-            let _ = writeln!(o, "              height {h} m");
-        }
-        if let Some(a) = &c.alm_index {
-            let _ = writeln!(o, "              ALM index {a} kg/m²");
-        }
-        if let Some(g) = &c.grip {
-            let _ = writeln!(o, "              grip {g} kg");
-        }
+        describe_cohort(&mut o, c);
     }
     for a in &s.arms {
-        let _ = writeln!(
-            o,
-            "arm         {}{}",
-            a.name,
-            if a.description.is_empty() {
-                String::new()
-            } else {
-                format!(" · {}", a.description)
-            }
-        );
-        for iv in &a.interventions {
-            let _ = writeln!(
-                o,
-                "  intervention {} ({}) · start {} · duration {} · uptake {} · adherence {} · dropout {}/yr · cost {}/yr{}",
-                iv.name,
-                iv.kind.name(),
-                iv.start,
-                iv.duration_years
-                    .map_or("to the horizon".to_string(), crate::interventions::fmt_years),
-                iv.uptake,
-                iv.adherence,
-                iv.dropout_per_year,
-                iv.cost_per_year,
-                if iv.by_referral { " · by referral" } else { "" }
-            );
-        }
+        describe_arm(&mut o, a);
     }
     for (k, v) in &s.parameters {
         let _ = writeln!(o, "parameter   {k} = {v}");
@@ -361,4 +356,64 @@ pub fn describe(s: &Scenario) -> String {
     let labels: Vec<&str> = s.checkpoints.iter().map(|c| c.label.as_str()).collect();
     let _ = writeln!(o, "checkpoints {}", labels.join(", "));
     o
+}
+
+fn describe_cohort(o: &mut String, c: &Cohort) {
+    use std::fmt::Write as _;
+    let _ = writeln!(
+        o,
+        "cohort      {} · share {:.3} · female {}",
+        c.name, c.share, c.female
+    );
+    let _ = writeln!(o, "              age {} · bmi {}", c.age, c.bmi);
+    let _ = writeln!(
+        o,
+        "              protein {} g/kg/d · training {} sessions/wk",
+        c.protein_g_per_kg, c.training_sessions_per_week
+    );
+    let conds: Vec<String> = CONDITIONS
+        .iter()
+        .zip(c.conditions)
+        .map(|(n, p)| format!("{n} {p}"))
+        .collect();
+    let _ = writeln!(o, "              conditions {}", conds.join(", "));
+    if let Some(h) = &c.height {
+        let _ = writeln!(o, "              height {h} m");
+    }
+    if let Some(a) = &c.alm_index {
+        let _ = writeln!(o, "              ALM index {a} kg/m²");
+    }
+    if let Some(g) = &c.grip {
+        let _ = writeln!(o, "              grip {g} kg");
+    }
+}
+
+fn describe_arm(o: &mut String, a: &Arm) {
+    use std::fmt::Write as _;
+    let _ = writeln!(
+        o,
+        "arm         {}{}",
+        a.name,
+        if a.description.is_empty() {
+            String::new()
+        } else {
+            format!(" · {}", a.description)
+        }
+    );
+    for iv in &a.interventions {
+        let _ = writeln!(
+            o,
+            "  intervention {} ({}) · start {} · duration {} · uptake {} · adherence {} · dropout {}/yr · cost {}/yr{}",
+            iv.name,
+            iv.kind.name(),
+            iv.start,
+            iv.duration_years
+                .map_or("to the horizon".to_string(), crate::interventions::fmt_years),
+            iv.uptake,
+            iv.adherence,
+            iv.dropout_per_year,
+            iv.cost_per_year,
+            if iv.by_referral { " · by referral" } else { "" }
+        );
+    }
 }
