@@ -219,3 +219,16 @@ fn overrides_replace_the_keys_they_name() {
     let same = s.clone().with_overrides(Overrides::default()).unwrap();
     assert_eq!(same.fingerprint(), s.fingerprint());
 }
+
+#[test]
+fn thousands_of_bad_keys_are_reported_quickly_and_in_part() {
+    let params: String = (0..20_000)
+        .map(|i| format!("\"mortality.sarcopenia_hx{i}\" = 1\n"))
+        .collect();
+    let err = check_fails(format!("{GOOD}[parameters]\n{params}").as_bytes());
+    assert!(err.contains("20000 parameters; the model has"), "{err}");
+    let keys: String = (0..20_000).map(|i| format!("unknown{i} = 1\n")).collect();
+    let err = check_fails(format!("{keys}{GOOD}").as_bytes());
+    assert!(err.contains("and 19900 more problems, not shown"), "{err}");
+    assert_eq!(err.matches("unknown key").count(), 100, "{err}");
+}

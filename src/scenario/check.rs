@@ -58,13 +58,24 @@ pub fn parse_scenario(text: &str, file: &str) -> Result<Scenario, ScenarioError>
     }
 }
 
+/// Most problems reported for one file (locating each one scans its table, so thousands
+/// of them would take long and help nobody).
+pub const MAX_REPORTED: usize = 100;
+
 fn finish(file: &str, locator: &Locator<'_>, mut problems: Vec<Problem>) -> ScenarioError {
+    let more = problems.len().saturating_sub(MAX_REPORTED);
+    problems.truncate(MAX_REPORTED);
     for p in &mut problems {
         if p.line.is_none() {
             p.line = locator.locate(&p.path);
         }
     }
     problems.sort_by_key(|p| p.line.unwrap_or((0, 0)));
+    if more > 0 {
+        problems.push(Problem::at_top(format!(
+            "… and {more} more problems, not shown"
+        )));
+    }
     ScenarioError {
         file: file.to_string(),
         problems,
@@ -436,6 +447,20 @@ fn check_arms(raw: &[RawArm], problems: &mut Vec<Problem>) -> Vec<Arm> {
 }
 
 fn check_parameters(parameters: &BTreeMap<String, f64>, problems: &mut Vec<Problem>) {
+    if parameters.len() > params::TABLE.len() {
+        problems.push(
+            Problem::new(
+                KeyPath::root().key("parameters"),
+                format!(
+                    "{} parameters; the model has {}",
+                    parameters.len(),
+                    params::TABLE.len()
+                ),
+            )
+            .hint("`sarcosim params` lists every parameter"),
+        );
+        return;
+    }
     for (k, v) in parameters {
         let path = KeyPath::root().key("parameters").key(k);
         match params::spec(k) {
