@@ -134,6 +134,9 @@ impl Locator<'_> {
     pub fn path_at(&self, offset: usize) -> KeyPath {
         fn walk(v: &DeValue<'_>, offset: usize, path: KeyPath) -> KeyPath {
             match v {
+                // A table or array of tables under a `[header]` spans its header only: its
+                // body is after it, so the last such container starting before `offset`
+                // holds what no span contains.
                 DeValue::Table(t) => {
                     for (k, val) in t.iter() {
                         let span = val.span();
@@ -141,7 +144,14 @@ impl Locator<'_> {
                             return walk(val.get_ref(), offset, path.key(k.get_ref()));
                         }
                     }
-                    path
+                    let container = t
+                        .iter()
+                        .filter(|(_, v)| is_container(v.get_ref()) && v.span().start <= offset)
+                        .max_by_key(|(_, v)| v.span().start);
+                    match container {
+                        Some((k, v)) => walk(v.get_ref(), offset, path.key(k.get_ref())),
+                        None => path,
+                    }
                 }
                 DeValue::Array(a) => {
                     for (i, val) in a.iter().enumerate() {
@@ -149,10 +159,21 @@ impl Locator<'_> {
                             return walk(val.get_ref(), offset, path.index(i));
                         }
                     }
-                    path
+                    let container = a
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, v)| is_container(v.get_ref()) && v.span().start <= offset)
+                        .max_by_key(|(_, v)| v.span().start);
+                    match container {
+                        Some((i, v)) => walk(v.get_ref(), offset, path.index(i)),
+                        None => path,
+                    }
                 }
                 _ => path,
             }
+        }
+        fn is_container(v: &DeValue<'_>) -> bool {
+            matches!(v, DeValue::Table(_) | DeValue::Array(_))
         }
         match &self.doc {
             Some(doc) => walk(
@@ -196,5 +217,15 @@ mod tests {
         assert_eq!(p.to_string(), "\"a.b\".c[2].\"d.e\"");
         let loc = Locator::new("x = 1\n\"a.b\" = { c = [1, 2, { \"d.e\" = 3 }] }\n");
         assert_eq!(loc.locate(&p), Some((2, 24)));
+    }
+
+    #[test]
+    fn a_value_under_a_table_header_has_its_path() {
+        let text = "[[arm]]\nname = \"b\"\n[[arm.intervention]]\nkind = \"x\"\nuptake = \"y\"\n[economics]\nutility = 2\n";
+        let loc = Locator::new(text);
+        let at = |s: &str| loc.path_at(text.find(s).unwrap()).to_string();
+        assert_eq!(at("\"y\""), "arm[0].intervention[0].uptake");
+        assert_eq!(at("2\n"), "economics.utility");
+        assert_eq!(at("\"b\""), "arm[0].name");
     }
 }
