@@ -153,7 +153,7 @@ impl<'a> Tracker<'a> {
 
     /// Resolves what is still pending at the end of the run (`died`: during the run; the
     /// horizon is `horizon_years` after the start) and appends the person's row.
-    pub fn finish(mut self, died: bool, horizon_years: f64, out: &mut CheckpointColumns) {
+    pub fn finish(&mut self, died: bool, horizon_years: f64, out: &mut CheckpointColumns) {
         for (i, c) in self.checkpoints.iter().enumerate() {
             if self.pending & (1 << i) == 0 || !died {
                 continue;

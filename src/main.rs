@@ -223,7 +223,7 @@ fn validate(args: ValidateArgs) -> anyhow::Result<()> {
         .build()?;
     let opts = validate::Options { population };
     let (rows, runs) = pool.install(|| {
-        let hazard = sarcosim::model::mortality::calibrate(&params);
+        let hazard = sarcosim::reference::calibrate(&params);
         let runs = validate::run_designs(&params, &hazard, &opts);
         let mut rows = validate::targets(&runs);
         let progress = std::io::stderr().is_terminal();

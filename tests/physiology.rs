@@ -4,9 +4,10 @@
 //! The full validation suite with published intervals is `sarcosim validate`.
 
 use sarcosim::model::life_table::{FIRST_AGE, QX_MEN, QX_WOMEN};
-use sarcosim::model::{mortality, Model, Modifiers, Person, Streams};
+use sarcosim::model::{Model, Modifiers, Person, Streams};
 use sarcosim::params::Params;
 use sarcosim::population;
+use sarcosim::reference;
 use sarcosim::scenario::{Cohort, Dist};
 use sarcosim::time::Duration;
 
@@ -15,7 +16,7 @@ fn cohort(age: f64, female: f64) -> Cohort {
         age: Dist::Fixed(age),
         female,
         conditions: [0.0; 5],
-        ..mortality::reference_cohort()
+        ..reference::reference_cohort()
     }
 }
 
@@ -53,7 +54,7 @@ fn yearly_change(model: &Model, age: f64, female: f64, years: u32) -> (f64, f64)
 
 #[test]
 fn muscle_loss_around_75_looks_like_mitchell_2012() {
-    let model = Model::new(Params::central(), months("1m"));
+    let model = reference::calibrated_model(Params::central(), months("1m"));
     let (men_alm, men_grip) = yearly_change(&model, 74.0, 0.0, 3);
     let (women_alm, women_grip) = yearly_change(&model, 74.0, 1.0, 3);
     // Mitchell 2012: men −0.80 to −0.98 %/yr, women −0.64 to −0.70 %/yr; shape only here.
@@ -82,7 +83,7 @@ fn muscle_loss_around_75_looks_like_mitchell_2012() {
 
 #[test]
 fn ten_days_of_bed_rest_cost_about_what_kortebein_measured() {
-    let model = Model::new(Params::central(), months("1d"));
+    let model = reference::calibrated_model(Params::central(), months("1d"));
     let c = Cohort {
         female: 0.5,
         ..cohort(67.0, 0.5)
@@ -109,7 +110,7 @@ fn ten_days_of_bed_rest_cost_about_what_kortebein_measured() {
 
 #[test]
 fn twenty_weeks_of_training_gain_muscle_like_peterson_2011() {
-    let model = Model::new(Params::central(), months("1w"));
+    let model = reference::calibrated_model(Params::central(), months("1w"));
     let c = cohort(70.0, 0.5);
     let run = |sessions: f64| {
         let mut ps = people(&model, &c, 500);
@@ -135,8 +136,8 @@ fn twenty_weeks_of_training_gain_muscle_like_peterson_2011() {
 
 #[test]
 fn the_reference_population_dies_at_the_life_table_rates() {
-    let model = Model::new(Params::central(), months("1m"));
-    let c = mortality::reference_cohort();
+    let model = reference::calibrated_model(Params::central(), months("1m"));
+    let c = reference::reference_cohort();
     let mut ps: Vec<(Person, Streams)> = (0..12_000u64)
         .map(|i| {
             let id = 1_000_000 + i;
@@ -178,7 +179,7 @@ fn the_reference_population_dies_at_the_life_table_rates() {
 #[test]
 fn sarcopenia_raises_admissions_and_low_muscle_raises_diabetes() {
     let p = Params::central();
-    let model = Model::new(p.clone(), months("1m"));
+    let model = reference::calibrated_model(p.clone(), months("1m"));
     let c = cohort(75.0, 0.0);
     let (mut strong, _) = people(&model, &c, 1).remove(0);
     let mut weak = strong.clone();
@@ -200,7 +201,7 @@ fn sarcopenia_raises_admissions_and_low_muscle_raises_diabetes() {
 
 #[test]
 fn people_shrink_with_age_women_more_and_older_cohorts_start_shorter() {
-    let model = Model::new(Params::central(), months("1m"));
+    let model = reference::calibrated_model(Params::central(), months("1m"));
     // Sorkin 1999: from 30, 3 cm (men) and 5 cm (women) lost by 70, 5 and 8 cm by 80, so
     // 60 → 80 takes ≈ 3.4 cm from men and ≈ 5.3 cm from women.
     for (female, lo, hi) in [(0.0, 0.025, 0.045), (1.0, 0.04, 0.065)] {

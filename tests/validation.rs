@@ -4,8 +4,8 @@
 //! Carlo error well below the tolerances and the whole suite to a couple of seconds in
 //! release mode.
 
-use sarcosim::model::mortality;
 use sarcosim::params::{Params, TABLE};
+use sarcosim::reference;
 use sarcosim::validate::{self, Options, Role};
 
 const POPULATION: u64 = 3000;
@@ -17,7 +17,7 @@ const POPULATION: u64 = 3000;
 const KNOWN_FAILURES: &[&str] = &["gould-low-almi-80-m"];
 
 fn rows_with(params: &Params) -> Vec<validate::Row> {
-    let hazard = mortality::calibrate(params);
+    let hazard = reference::calibrate(params);
     let runs = validate::run_designs(
         params,
         &hazard,

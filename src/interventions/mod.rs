@@ -337,7 +337,7 @@ mod hormone_tests {
             age: crate::scenario::Dist::Fixed(70.0),
             female: 0.0,
             conditions: [0.0; 5],
-            ..crate::model::mortality::reference_cohort()
+            ..crate::reference::reference_cohort()
         };
         let mut p = crate::population::sample_person(1, 0, &c, model, 1, 0);
         p.testosterone = testosterone;
@@ -346,7 +346,10 @@ mod hormone_tests {
 
     #[test]
     fn testosterone_reaches_its_plateau_only_for_low_levels_and_wanes_after() {
-        let model = Model::new(Params::central(), "1m".parse::<Duration>().unwrap());
+        let model = crate::reference::calibrated_model(
+            Params::central(),
+            "1m".parse::<Duration>().unwrap(),
+        );
         let p = &model.params;
         let iv = Intervention {
             name: "t".into(),

@@ -129,56 +129,6 @@ pub fn breakdown_term(conditions: u8, p: &Params) -> f64 {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{Model, Modifiers, Streams};
-    use crate::time::{Duration, Unit};
-
-    #[test]
-    fn onset_matches_the_incidence_of_each_condition() {
-        let p = Params::central();
-        let step = Duration {
-            count: 1.0,
-            unit: Unit::Month,
-        };
-        let model = Model::with_hazard(
-            p.clone(),
-            step,
-            crate::model::mortality::Reference {
-                hazard: crate::model::mortality::life_table_hazard(),
-                start: crate::model::mortality::StartLaw::analytic(&p),
-            },
-        );
-        let cohort = crate::model::mortality::reference_cohort();
-        for id in 0..200u64 {
-            let mut person = crate::population::sample_person(id, 0, &cohort, &model, 1, 0);
-            let mut s = Streams::new(1, 0, id);
-            for _ in 0..120 {
-                let u: [f64; 5] =
-                    std::array::from_fn(|c| (id as f64 * 0.37 + c as f64 * 0.11) % 1.0 * 0.02);
-                let slow = (0..5).fold(0u8, |acc, c| {
-                    let x = incidence(&person, c, model.almi_reference[0], &p) * model.dt;
-                    if !person.has(c) && u[c] < 1.0 - (-x).exp() {
-                        acc | 1 << c
-                    } else {
-                        acc
-                    }
-                });
-                let b = &model.bounds;
-                assert_eq!(
-                    onset(&person, &u, model.dt, model.almi_reference[0], &p, &b.onset),
-                    slow
-                );
-                model.step(&mut person, &mut s, &Modifiers::NONE);
-                if !person.alive {
-                    break;
-                }
-            }
-        }
-    }
-}
-
-#[cfg(test)]
 mod sum_tests {
     #[test]
     fn breakdown_sums_like_the_iterator() {

@@ -6,6 +6,9 @@
 //! Below 50 and above 100 the force of mortality is extended log-linearly with the slope of
 //! the nearest ten years of the table.
 
+/// Ages 0..=MAX_AGE have a row in every table by age; older persons use the last.
+pub const MAX_AGE: usize = 110;
+
 /// First age of the table.
 pub const FIRST_AGE: usize = 50;
 

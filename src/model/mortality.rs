@@ -5,25 +5,16 @@
 //! Laying hazard ratios on a life table double-counts unless the baseline is divided by
 //! the mean hazard ratio of the population the table describes. That mean depends on
 //! the model itself (who becomes sarcopenic, who falls ill, who survives), so it is
-//! measured: [`calibrate`] steps a reference population of 50-year-olds to 110 in
-//! lockstep and, at the start of each year of age, sets the scale to 1 / mean HR of
-//! the survivors. The reference uses fixed keys, so every shard and thread count
-//! computes the same table.
+//! measured: `crate::reference::calibrate` (above the model: it samples and lives a
+//! population) steps a reference population of 50-year-olds to 110 in lockstep and, at
+//! the start of each year of age, sets the scale to 1 / mean HR of the survivors. This
+//! module holds what the model reads: the table, the hazard ratio and the [`Reference`]
+//! the calibration produces.
 
+pub use super::life_table::MAX_AGE;
 use super::life_table::{FIRST_AGE, QX_MEN, QX_WOMEN};
-use super::{Modifiers, Person, Streams};
+use super::Person;
 use crate::params::Params;
-use crate::population;
-use crate::rng::REFERENCE_PERSON_BASE;
-use crate::scenario::{Cohort, Dist};
-use rayon::prelude::*;
-
-/// Ages 0..=MAX_AGE have a row in every table; older persons use the last.
-pub const MAX_AGE: usize = 110;
-/// Seed of the reference population: a property of the model, not of a run.
-const REFERENCE_SEED: u64 = 0x5a5c_0ca1_1b7a_7e00;
-/// Below this many survivors of a sex, the scale of the year before is kept.
-const MIN_SURVIVORS: usize = 50;
 
 /// Yearly hazard by sex (0 men, 1 women) and single year of age.
 pub type AgeTable = [[f64; MAX_AGE + 1]; 2];
@@ -140,153 +131,6 @@ pub fn hazard_ratio(person: &Person, grip_reference: f64, p: &Params) -> f64 {
         }
     }
     hr
-}
-
-/// The cohort the life table is taken to describe: 50-year-olds of the general population.
-pub fn reference_cohort() -> Cohort {
-    Cohort {
-        name: "life-table reference".into(),
-        share: 1.0,
-        female: 0.5,
-        age: Dist::Fixed(FIRST_AGE as f64),
-        height: None,
-        bmi: Dist::Normal {
-            mean: 28.0,
-            sd: 5.0,
-            min: 16.0,
-            max: 50.0,
-        },
-        protein_g_per_kg: Dist::Normal {
-            mean: 1.05,
-            sd: 0.25,
-            min: 0.4,
-            max: 2.2,
-        },
-        training_sessions_per_week: Dist::Fixed(0.0),
-        conditions: [0.10, 0.04, 0.03, 0.01, 0.03],
-        alm_index: None,
-        grip: None,
-    }
-}
-
-/// Scales of the life-table hazard by sex and age so that the reference population,
-/// simulated with this model, dies at the table's rates; and the starting law measured on
-/// the survivors of that population (see [`StartLaw`]).
-pub fn calibrate(params: &Params) -> Reference {
-    let lt = life_table_hazard();
-    let analytic = StartLaw::analytic(params);
-    let mut model = super::Model::with_hazard(
-        params.clone(),
-        crate::time::Duration {
-            count: 1.0,
-            unit: crate::time::Unit::Month,
-        },
-        Reference {
-            hazard: lt,
-            start: analytic,
-        },
-    );
-    let n = (params.calibration_size.round() as u64).max(2) * 2;
-    let cohort = reference_cohort();
-    let mut people: Vec<(Person, Streams)> = (0..n)
-        .into_par_iter()
-        .map(|i| {
-            let id = REFERENCE_PERSON_BASE + i;
-            let person = population::sample_person(id, 0, &cohort, &model, REFERENCE_SEED, 0);
-            (person, Streams::new(REFERENCE_SEED, 0, id))
-        })
-        .collect();
-    let mut scale = [[1.0; MAX_AGE + 1]; 2];
-    // ln of the survivors' mean ALM/height² and grip per kg ALM (NaN: too few survivors).
-    let mut mean_log = [[[f64::NAN; MAX_AGE + 1]; 2]; 2];
-    // Mean hazard ratio of the survivors at the start of the previous year, by sex.
-    let mut previous_mean = [f64::NAN; 2];
-    for age in FIRST_AGE..MAX_AGE {
-        for (sex, row) in scale.iter_mut().enumerate() {
-            let (sum, count, almi, quality) = people
-                .iter()
-                .filter(|(p, _)| p.alive && usize::from(p.female) == sex)
-                .fold((0.0, 0usize, 0.0, 0.0), |(s, c, a, q), (p, _)| {
-                    (
-                        s + hazard_ratio(p, model.grip_reference[sex], params),
-                        c + 1,
-                        a + p.alm_index(),
-                        q + p.grip() / p.alm(),
-                    )
-                });
-            row[age] = if count >= MIN_SURVIVORS {
-                mean_log[0][sex][age] = (almi / count as f64).ln();
-                mean_log[1][sex][age] = (quality / count as f64).ln();
-                // The hazard ratios rise during the year (new conditions, lower grip):
-                // scale by the mean expected at mid-year, the start-of-year mean moved by
-                // half of the last year's drift.
-                let mean = sum / count as f64;
-                let drift = if previous_mean[sex].is_finite() {
-                    mean / previous_mean[sex]
-                } else {
-                    1.0
-                };
-                previous_mean[sex] = mean;
-                1.0 / (mean * drift.sqrt())
-            } else {
-                row[age - 1]
-            };
-            model.hazard[sex][age] = lt[sex][age] * row[age];
-            // Until next year's scale is known, the step that ends on the birthday uses
-            // this year's (not the raw table's).
-            model.hazard[sex][age + 1] = lt[sex][age + 1] * row[age];
-        }
-        let steps = 12;
-        let m = &model;
-        people
-            .par_iter_mut()
-            .filter(|(p, _)| p.alive)
-            .for_each(|(p, s)| {
-                for _ in 0..steps {
-                    m.step(p, s, &Modifiers::NONE);
-                    if !p.alive {
-                        break;
-                    }
-                }
-            });
-    }
-    for row in scale.iter_mut() {
-        let (first, last) = (row[FIRST_AGE], row[MAX_AGE - 1]);
-        row[..FIRST_AGE].fill(first);
-        row[MAX_AGE] = last;
-    }
-    let mut out = lt;
-    for (row, scale_row) in out.iter_mut().zip(&scale) {
-        for (h, s) in row.iter_mut().zip(scale_row) {
-            *h *= s;
-        }
-    }
-    // The measured law, relative to 65; before the first age and after the survivors run
-    // out it continues with the increments of the age-related law.
-    let measured = |logs: &[[f64; MAX_AGE + 1]; 2], analytic: &AgeTable| {
-        let mut t = *analytic;
-        for sex in 0..2 {
-            let at65 = logs[sex][65];
-            for age in FIRST_AGE..=MAX_AGE {
-                t[sex][age] = if logs[sex][age].is_finite() {
-                    logs[sex][age] - at65
-                } else {
-                    t[sex][age - 1] + analytic[sex][age] - analytic[sex][age - 1]
-                };
-            }
-            for age in (0..FIRST_AGE).rev() {
-                t[sex][age] = t[sex][age + 1] + analytic[sex][age] - analytic[sex][age + 1];
-            }
-        }
-        t
-    };
-    Reference {
-        hazard: out,
-        start: StartLaw {
-            log_almi: measured(&mean_log[0], &analytic.log_almi),
-            log_quality: measured(&mean_log[1], &analytic.log_quality),
-        },
-    }
 }
 
 #[cfg(test)]

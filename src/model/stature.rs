@@ -7,7 +7,7 @@
 //! women (Sorkin 1999). ALM/height² divides by the *current* height, so shrinking raises it
 //! for the same ALM; cross-sectional ALM comparisons carry the cohorts' heights.
 
-use super::mortality::MAX_AGE;
+use super::life_table::MAX_AGE;
 use crate::params::Params;
 
 /// Age whose cohort's mean adult height is `population.height_mean_m/f`.

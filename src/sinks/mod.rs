@@ -6,6 +6,7 @@
 
 pub mod columns;
 pub mod parquet;
+pub mod rows;
 pub mod summary;
 
 use crate::error::Error;

@@ -2,6 +2,8 @@
 //! age band. Integer addition is associative, so chunks, threads and shards add up to
 //! exactly the same numbers in any order.
 
+use crate::life::{Observer, Stepped};
+use crate::model::{Model, Person};
 use polars::prelude::*;
 
 /// 5-year age bands 0-4, 5-9, …, 105-109, and 110+.
@@ -60,6 +62,66 @@ pub const AWGS: usize = 13;
 pub const TRAINING: usize = 15;
 pub const CONDITIONS: usize = 16;
 const N: usize = COLUMNS.len();
+
+/// The observer that adds one person's life in one (draw, arm) to a chunk's grid: each
+/// step's person-steps and events in the band of the age at its start, and the living
+/// person at every record.
+pub struct SummaryObserver<'a> {
+    pub grid: &'a mut SummaryGrid,
+    pub draw: usize,
+    pub arm: usize,
+}
+
+impl SummaryObserver<'_> {
+    /// Adds a living person to the cell of a record.
+    #[inline]
+    fn alive(&mut self, model: &Model, record: usize, p: &Person) {
+        let gait = model.gait(p);
+        let c = self
+            .grid
+            .cell(self.draw, self.arm, record, p.female, band(p.age));
+        c[ALIVE] += 1;
+        c[ALM] += milli(p.alm());
+        c[GRIP] += milli(p.grip());
+        c[ALMI] += milli(p.alm_index());
+        c[GAIT] += milli(gait);
+        let e = p.class.ewgsop2;
+        for level in 0..3u8 {
+            c[EWGSOP2_PROBABLE + usize::from(level)] += i64::from(e > level);
+        }
+        c[FNIH] += i64::from(p.class.fnih);
+        c[AWGS] += i64::from(p.class.awgs >= 1);
+        c[AWGS + 1] += i64::from(p.class.awgs >= 2);
+        c[TRAINING] += i64::from(p.sessions > 0.0);
+        for cond in 0..5 {
+            c[CONDITIONS + cond] += i64::from(p.has(cond));
+        }
+    }
+}
+
+impl Observer for SummaryObserver<'_> {
+    #[inline]
+    fn start(&mut self, model: &Model, p: &Person) {
+        self.alive(model, 0, p);
+    }
+
+    #[inline]
+    fn step(&mut self, _model: &Model, s: &Stepped<'_>, p: &Person) {
+        let ev = &s.events;
+        let cell = self
+            .grid
+            .cell(self.draw, self.arm, s.record, p.female, band(s.age_before));
+        cell[PERSON_STEPS] += 1;
+        cell[ADMISSIONS] += i64::from(ev.admitted);
+        cell[BED_DAYS] += i64::from(ev.bed_days);
+        cell[DEATHS] += i64::from(ev.died);
+    }
+
+    #[inline]
+    fn record(&mut self, model: &Model, record: usize, p: &Person) {
+        self.alive(model, record, p);
+    }
+}
 
 /// The age band of an age.
 #[inline]

@@ -12,6 +12,7 @@
 use super::{run_designs, targets, Options, Role, Row};
 use crate::model::mortality;
 use crate::params::Params;
+use crate::reference;
 use serde::Serialize;
 
 /// The fitted parameters, in blocks that are fitted in turn (each against every fit target).
@@ -153,7 +154,7 @@ pub fn calibrate(
     let start = Params::central();
     let opts = Options { population };
     let rows_with = |p: &Params, r: &mortality::Reference| targets(&run_designs(p, r, &opts));
-    let rows_of = |p: &Params| rows_with(p, &mortality::calibrate(p));
+    let rows_of = |p: &Params| rows_with(p, &reference::calibrate(p));
     let before = rows_of(&start);
     let objective_before = objective(&before);
     log(&format!(
@@ -165,13 +166,13 @@ pub fn calibrate(
         for block in BLOCKS {
             let x0: Vec<f64> = block.iter().map(|n| params.get(n).unwrap().ln()).collect();
             let base = params.clone();
-            let reference = mortality::calibrate(&base);
+            let calibrated = reference::calibrate(&base);
             let mut f = |x: &[f64]| {
                 let mut p = base.clone();
                 for (name, v) in block.iter().zip(x) {
                     p.set(name, clamp(name, v.exp()));
                 }
-                objective(&rows_with(&p, &reference))
+                objective(&rows_with(&p, &calibrated))
             };
             let (x, v, calls) = nelder_mead(&mut f, &x0, 0.15, max_per_block);
             evaluations += calls;
@@ -274,7 +275,7 @@ mod tests {
         let (params, report) = calibrate(300, 1, 4, &mut |_| {});
         let rows = targets(&run_designs(
             &params,
-            &mortality::calibrate(&params),
+            &reference::calibrate(&params),
             &Options { population: 300 },
         ));
         let mut moved = rows.clone();

@@ -26,6 +26,7 @@ pub use targets::{targets, BOHANNON, BOHANNON_BANDS, DODDS};
 
 use crate::model::{mortality, Model};
 use crate::params::Params;
+use crate::reference;
 use crate::scenario::{parse_scenario, Scenario};
 use serde::Serialize;
 use sim::{simulate, Life};
@@ -198,7 +199,7 @@ pub fn run_designs(params: &Params, hazard: &mortality::Reference, opts: &Option
     let sc = scenarios();
     let n = opts.population;
     let arms = |s: &Scenario| -> Vec<Vec<Life>> {
-        let model = Model::with_hazard(params.clone(), s.step, *hazard);
+        let model = Model::new(params.clone(), s.step, hazard);
         (0..s.arms.len())
             .map(|arm| simulate(s, &model, n, arm))
             .collect()
@@ -216,7 +217,7 @@ pub fn run_designs(params: &Params, hazard: &mortality::Reference, opts: &Option
 /// Runs the whole suite with the central parameters (mortality calibrated as in a run).
 pub fn validate(opts: &Options) -> Vec<Row> {
     let params = Params::central();
-    let hazard = mortality::calibrate(&params);
+    let hazard = reference::calibrate(&params);
     let runs = run_designs(&params, &hazard, opts);
     targets(&runs)
 }
@@ -256,7 +257,7 @@ pub fn add_draw_ranges(
     let per_draw: Vec<Vec<Row>> = (1..=draws)
         .map(|d| {
             let p = base.for_draw(DRAW_SEED, d, pinned);
-            let rows = targets(&run_designs(&p, &mortality::calibrate(&p), opts));
+            let rows = targets(&run_designs(&p, &reference::calibrate(&p), opts));
             bar.inc(1);
             rows
         })

@@ -1,10 +1,10 @@
-//! Simulation of a validation design: every person of one arm of a scenario stepped
-//! through its horizon, the arm's interventions turned into modifiers by the same
-//! [`ArmState`] as in `sarcosim run`, with a snapshot at every record. Arms share persons
+//! Simulation of a validation design: every person of one arm of a scenario lived through
+//! its horizon by the same life loop as `sarcosim run` ([`crate::life`]), the arm's
+//! interventions included, with a snapshot at every record ([`Snaps`]). Arms share persons
 //! and random streams (common random numbers), as in the engine.
 
-use crate::interventions::ArmState;
-use crate::model::{Model, Streams};
+use crate::life::{self, Observer, Schedule, Stepped, Subject};
+use crate::model::{Model, Person};
 use crate::population;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
@@ -36,53 +36,89 @@ pub struct Snap {
 /// One person's snapshots, record 0 (the start) first.
 pub type Life = Vec<Snap>;
 
+/// The observer that keeps a [`Snap`] per record; after a death, every remaining record
+/// holds the dead person (the first with the death and the admissions up to it).
+#[derive(Debug, Default)]
+pub struct Snaps {
+    pub life: Life,
+    /// Records of the horizon, the start included.
+    records: usize,
+    admissions: u16,
+    died: bool,
+}
+
+impl Snaps {
+    pub fn new(records: usize) -> Self {
+        Self {
+            life: Vec::with_capacity(records),
+            records,
+            admissions: 0,
+            died: false,
+        }
+    }
+
+    fn push(&mut self, model: &Model, p: &Person) {
+        self.life.push(Snap {
+            alive: p.alive,
+            female: p.female,
+            age: p.age,
+            height: p.height,
+            alm: p.alm(),
+            almi: p.alm_index(),
+            grip: p.grip(),
+            gait: model.gait(p),
+            ewgsop2: p.class.ewgsop2,
+            awgs: p.class.awgs,
+            fnih: p.class.fnih,
+            testosterone: p.testosterone,
+            conditions: p.conditions,
+            protein: p.protein,
+            admissions: self.admissions,
+            died: self.died,
+        });
+        self.admissions = 0;
+        self.died = false;
+    }
+}
+
+impl Observer for Snaps {
+    fn start(&mut self, model: &Model, p: &Person) {
+        self.push(model, p);
+    }
+
+    fn step(&mut self, _model: &Model, s: &Stepped<'_>, _p: &Person) {
+        self.admissions += u16::from(s.events.admitted);
+        self.died |= s.events.died;
+    }
+
+    fn record(&mut self, model: &Model, _record: usize, p: &Person) {
+        self.push(model, p);
+    }
+
+    fn end(&mut self, model: &Model, _start: &Person, end: &Person) {
+        while self.life.len() < self.records {
+            self.push(model, end);
+        }
+    }
+}
+
 /// Simulates persons `0..n` of arm `arm` of `scenario` (draw 0).
 pub fn simulate(scenario: &Scenario, model: &Model, n: u64, arm: usize) -> Vec<Life> {
-    let records = scenario.record_steps();
+    let schedule = Schedule::new(scenario.record_steps());
     let interventions = &scenario.arms[arm].interventions;
     (0..n)
         .into_par_iter()
         .map(|id| {
-            let mut p = population::sample(id, &scenario.cohorts, model, scenario.seed, 0);
-            let mut s = Streams::new(scenario.seed, 0, id);
-            let mut enrolment = ArmState::new(interventions, scenario.seed, 0, id);
-            let snap = |p: &crate::model::Person, admissions: u16, died: bool| Snap {
-                alive: p.alive,
-                female: p.female,
-                age: p.age,
-                height: p.height,
-                alm: p.alm(),
-                almi: p.alm_index(),
-                grip: p.grip(),
-                gait: model.gait(p),
-                ewgsop2: p.class.ewgsop2,
-                awgs: p.class.awgs,
-                fnih: p.class.fnih,
-                testosterone: p.testosterone,
-                conditions: p.conditions,
-                protein: p.protein,
-                admissions,
-                died,
+            let start = population::sample(id, &scenario.cohorts, model, scenario.seed, 0);
+            let mut snaps = Snaps::new(schedule.records());
+            let subject = Subject {
+                start: &start,
+                interventions,
+                seed: scenario.seed,
+                draw: 0,
             };
-            let mut life = vec![snap(&p, 0, false)];
-            let (mut adm, mut died) = (0u16, false);
-            let mut next = 1;
-            for step in 1..=scenario.horizon_steps {
-                if p.alive {
-                    let t = f64::from(step - 1) * model.dt;
-                    let plan = enrolment.plan(&p, t, model.dt, &model.params);
-                    let ev = model.step(&mut p, &mut s, &plan.modifiers);
-                    adm += u16::from(ev.admitted);
-                    died |= ev.died;
-                }
-                if next < records.len() && records[next] == step {
-                    life.push(snap(&p, adm, died));
-                    adm = 0;
-                    died = false;
-                    next += 1;
-                }
-            }
-            life
+            life::live(model, &schedule, subject, &mut snaps);
+            snaps.life
         })
         .collect()
 }

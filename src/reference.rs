@@ -1,0 +1,272 @@
+//! The mortality reference population: the calibration that makes the model die at the
+//! life table's rates, and the starting law measured on the same population.
+//!
+//! Laying hazard ratios on a life table double-counts unless the baseline is divided by
+//! the mean hazard ratio of the population the table describes, and that mean depends on
+//! the model itself (who becomes sarcopenic, who falls ill, who survives). So it is
+//! measured: [`calibrate`] samples 50-year-olds ([`reference_cohort`]), lives them to 110
+//! through the life loop ([`crate::life`]) a year at a time in lockstep and, at the start
+//! of each year of age, sets the scale to 1 / mean HR of the survivors ([`Survey`]). The
+//! reference uses fixed keys, so every shard and thread count computes the same table.
+//!
+//! This sits above `model/` and `population`: it samples and lives persons; the model only
+//! receives the result ([`Model::new`] takes a [`Reference`]).
+
+use crate::life::{Course, Observer, Schedule, Stepped, Subject};
+use crate::model::life_table::FIRST_AGE;
+use crate::model::mortality::{
+    hazard_ratio, life_table_hazard, AgeTable, Reference, StartLaw, MAX_AGE,
+};
+use crate::model::{Model, Person};
+use crate::params::Params;
+use crate::population;
+use crate::rng::REFERENCE_PERSON_BASE;
+use crate::scenario::{Cohort, Dist};
+use crate::time::{Duration, Unit};
+use rayon::prelude::*;
+
+/// Seed of the reference population: a property of the model, not of a run.
+const REFERENCE_SEED: u64 = 0x5a5c_0ca1_1b7a_7e00;
+/// Below this many survivors of a sex, the scale of the year before is kept.
+const MIN_SURVIVORS: usize = 50;
+/// The reference population is stepped monthly.
+const STEPS_PER_YEAR: u32 = 12;
+
+/// The cohort the life table is taken to describe: 50-year-olds of the general population.
+pub fn reference_cohort() -> Cohort {
+    Cohort {
+        name: "life-table reference".into(),
+        share: 1.0,
+        female: 0.5,
+        age: Dist::Fixed(FIRST_AGE as f64),
+        height: None,
+        bmi: Dist::Normal {
+            mean: 28.0,
+            sd: 5.0,
+            min: 16.0,
+            max: 50.0,
+        },
+        protein_g_per_kg: Dist::Normal {
+            mean: 1.05,
+            sd: 0.25,
+            min: 0.4,
+            max: 2.2,
+        },
+        training_sessions_per_week: Dist::Fixed(0.0),
+        conditions: [0.10, 0.04, 0.03, 0.01, 0.03],
+        alm_index: None,
+        grip: None,
+    }
+}
+
+/// The raw life table and the analytic starting law: where the calibration starts.
+pub fn uncalibrated(params: &Params) -> Reference {
+    Reference {
+        hazard: life_table_hazard(),
+        start: StartLaw::analytic(params),
+    }
+}
+
+/// A model of these parameters with mortality calibrated to the life table.
+pub fn calibrated_model(params: Params, step: Duration) -> Model {
+    let reference = calibrate(&params);
+    Model::new(params, step, &reference)
+}
+
+/// What a reference person shows at the start of a year of age (their last record).
+#[derive(Clone, Copy, Debug, Default)]
+struct Survey {
+    alive: bool,
+    female: bool,
+    hazard_ratio: f64,
+    almi: f64,
+    /// Grip per kg ALM.
+    quality: f64,
+}
+
+impl Survey {
+    fn take(&mut self, model: &Model, p: &Person) {
+        let sex = usize::from(p.female);
+        *self = Survey {
+            alive: p.alive,
+            female: p.female,
+            hazard_ratio: hazard_ratio(p, model.grip_reference[sex], &model.params),
+            almi: p.alm_index(),
+            quality: p.grip() / p.alm(),
+        };
+    }
+}
+
+impl Observer for Survey {
+    fn start(&mut self, model: &Model, p: &Person) {
+        self.take(model, p);
+    }
+    fn step(&mut self, _model: &Model, s: &Stepped<'_>, _p: &Person) {
+        if s.events.died {
+            self.alive = false;
+        }
+    }
+    fn record(&mut self, model: &Model, _record: usize, p: &Person) {
+        self.take(model, p);
+    }
+}
+
+/// Sums over the survivors of one sex at one age, in person order.
+#[derive(Clone, Copy, Debug, Default)]
+struct Tally {
+    hazard_ratio: f64,
+    count: usize,
+    almi: f64,
+    quality: f64,
+}
+
+fn tally(people: &[(Course<'_>, Survey)], sex: usize) -> Tally {
+    people
+        .iter()
+        .map(|(_, s)| s)
+        .filter(|s| s.alive && usize::from(s.female) == sex)
+        .fold(Tally::default(), |t, s| Tally {
+            hazard_ratio: t.hazard_ratio + s.hazard_ratio,
+            count: t.count + 1,
+            almi: t.almi + s.almi,
+            quality: t.quality + s.quality,
+        })
+}
+
+/// The scales found so far, and the survivors' muscle law.
+struct Scales {
+    scale: AgeTable,
+    /// ln of the survivors' mean ALM/height² and grip per kg ALM (NaN: too few survivors).
+    mean_log: [AgeTable; 2],
+    /// Mean hazard ratio of the survivors at the start of the previous year, by sex.
+    previous_mean: [f64; 2],
+}
+
+impl Scales {
+    fn new() -> Self {
+        Self {
+            scale: [[1.0; MAX_AGE + 1]; 2],
+            mean_log: [[[f64::NAN; MAX_AGE + 1]; 2]; 2],
+            previous_mean: [f64::NAN; 2],
+        }
+    }
+
+    /// Sets and returns the scale of this sex at this age from the survivors' tally.
+    fn set(&mut self, sex: usize, age: usize, t: Tally) -> f64 {
+        let row = &mut self.scale[sex];
+        row[age] = if t.count >= MIN_SURVIVORS {
+            self.mean_log[0][sex][age] = (t.almi / t.count as f64).ln();
+            self.mean_log[1][sex][age] = (t.quality / t.count as f64).ln();
+            // The hazard ratios rise during the year (new conditions, lower grip): scale
+            // by the mean expected at mid-year, the start-of-year mean moved by half of
+            // the last year's drift.
+            let mean = t.hazard_ratio / t.count as f64;
+            let drift = if self.previous_mean[sex].is_finite() {
+                mean / self.previous_mean[sex]
+            } else {
+                1.0
+            };
+            self.previous_mean[sex] = mean;
+            1.0 / (mean * drift.sqrt())
+        } else {
+            row[age - 1]
+        };
+        row[age]
+    }
+
+    /// The calibrated hazard and the measured starting law.
+    fn finish(mut self, lt: &AgeTable, analytic: &StartLaw) -> Reference {
+        for row in self.scale.iter_mut() {
+            let (first, last) = (row[FIRST_AGE], row[MAX_AGE - 1]);
+            row[..FIRST_AGE].fill(first);
+            row[MAX_AGE] = last;
+        }
+        let mut hazard = *lt;
+        for (row, scale_row) in hazard.iter_mut().zip(&self.scale) {
+            for (h, s) in row.iter_mut().zip(scale_row) {
+                *h *= s;
+            }
+        }
+        Reference {
+            hazard,
+            start: StartLaw {
+                log_almi: measured(&self.mean_log[0], &analytic.log_almi),
+                log_quality: measured(&self.mean_log[1], &analytic.log_quality),
+            },
+        }
+    }
+}
+
+/// The measured law, relative to 65; before the first age and after the survivors run out
+/// it continues with the increments of the age-related law.
+fn measured(logs: &AgeTable, analytic: &AgeTable) -> AgeTable {
+    let mut t = *analytic;
+    for sex in 0..2 {
+        let at65 = logs[sex][65];
+        for age in FIRST_AGE..=MAX_AGE {
+            t[sex][age] = if logs[sex][age].is_finite() {
+                logs[sex][age] - at65
+            } else {
+                t[sex][age - 1] + analytic[sex][age] - analytic[sex][age - 1]
+            };
+        }
+        for age in (0..FIRST_AGE).rev() {
+            t[sex][age] = t[sex][age + 1] + analytic[sex][age] - analytic[sex][age + 1];
+        }
+    }
+    t
+}
+
+/// Scales of the life-table hazard by sex and age so that the reference population,
+/// simulated with this model, dies at the table's rates; and the starting law measured on
+/// the survivors of that population (see [`StartLaw`]).
+pub fn calibrate(params: &Params) -> Reference {
+    let start = uncalibrated(params);
+    let (lt, analytic) = (start.hazard, start.start);
+    let month = Duration {
+        count: 1.0,
+        unit: Unit::Month,
+    };
+    let mut model = Model::new(params.clone(), month, &start);
+    let n = (params.calibration_size.round() as u64).max(2) * 2;
+    let cohort = reference_cohort();
+    let starts: Vec<Person> = (0..n)
+        .into_par_iter()
+        .map(|i| {
+            let id = REFERENCE_PERSON_BASE + i;
+            population::sample_person(id, 0, &cohort, &model, REFERENCE_SEED, 0)
+        })
+        .collect();
+    let mut people: Vec<(Course<'_>, Survey)> = starts
+        .iter()
+        .map(|start| {
+            let mut survey = Survey::default();
+            survey.start(&model, start);
+            let subject = Subject {
+                start,
+                interventions: &[],
+                seed: REFERENCE_SEED,
+                draw: 0,
+            };
+            (Course::new(subject), survey)
+        })
+        .collect();
+    let years = (MAX_AGE - FIRST_AGE) as u32;
+    let schedule = Schedule::new((0..=years).map(|y| y * STEPS_PER_YEAR).collect());
+    let mut scales = Scales::new();
+    for age in FIRST_AGE..MAX_AGE {
+        for (sex, (hazard, table)) in model.hazard.iter_mut().zip(&lt).enumerate() {
+            let scale = scales.set(sex, age, tally(&people, sex));
+            hazard[age] = table[age] * scale;
+            // Until next year's scale is known, the step that ends on the birthday uses
+            // this year's (not the raw table's).
+            hazard[age + 1] = table[age + 1] * scale;
+        }
+        let until = (age + 1 - FIRST_AGE) as u32 * STEPS_PER_YEAR;
+        let m = &model;
+        people
+            .par_iter_mut()
+            .for_each(|(course, survey)| course.run(m, &schedule, until, survey));
+    }
+    scales.finish(&lt, &analytic)
+}
