@@ -159,6 +159,8 @@ struct Enrolment {
     hormone_gain: f64,
     /// Screening: run time of the next test.
     next_test: f64,
+    /// This step's draw of the stream (decides a dropout).
+    draw: f64,
 }
 
 impl Enrolment {
@@ -227,6 +229,7 @@ impl<'a> ArmState<'a> {
                     referred: false,
                     hormone_gain: 0.0,
                     next_test: 0.0,
+                    draw: 0.0,
                 }
             })
             .collect();
@@ -248,17 +251,19 @@ impl<'a> ArmState<'a> {
             return out;
         }
         let ivs = self.interventions;
-        let draws: Vec<f64> = self.state.iter_mut().map(|e| e.stream.random()).collect();
-        // Screenings first, so a referral can start its intervention this very step.
+        for e in self.state.iter_mut() {
+            e.draw = e.stream.random();
+        }
+        // Screenings first, so a referral can start its intervention this very step
+        // (no allocation: two passes over the indices).
         let screening = |i: &usize| matches!(ivs[*i].kind, Kind::Screening { .. });
-        let order: Vec<usize> = (0..ivs.len())
+        let order = (0..ivs.len())
             .filter(screening)
-            .chain((0..ivs.len()).filter(|i| !screening(i)))
-            .collect();
+            .chain((0..ivs.len()).filter(|i| !screening(i)));
         for i in order {
             let iv = &ivs[i];
             let e = &mut self.state[i];
-            e.advance(iv, person, t, dt, draws[i]);
+            e.advance(iv, person, t, dt, e.draw);
             let enrolled = e.status == Status::Enrolled;
             if let Some(plateau) = iv.kind.hormone_plateau(p) {
                 let target = if enrolled {
