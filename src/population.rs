@@ -12,7 +12,7 @@
 use crate::model::mortality::StartLaw;
 use crate::model::stature::{self, REFERENCE_AGE};
 use crate::model::{Model, Person};
-use crate::rng::{self, Process};
+use crate::rng::{self, Process, Stream};
 use crate::scenario::Cohort;
 use rand::Rng;
 use rand_distr::StandardNormal;
@@ -56,6 +56,58 @@ pub fn cohort_of(id: u64, cohorts: &[Cohort], seed: u64) -> usize {
     cohorts.len() - 1
 }
 
+/// The bitmask of conditions present at the start, one uniform per condition.
+fn conditions(prevalence: &[f64; 5], r: &mut Stream) -> u8 {
+    prevalence.iter().enumerate().fold(0u8, |acc, (c, prev)| {
+        if r.random::<f64>() < *prev {
+            acc | 1 << c
+        } else {
+            acc
+        }
+    })
+}
+
+/// Height now, peak height, ALM and grip per kg ALM of a person of this age, sex and BMI:
+/// the cohort's own distributions where it gives them (drawn from `r` in this order),
+/// else the model's law moved by the person's normal deviates `z`.
+fn body(
+    cohort: &Cohort,
+    model: &Model,
+    (age, female, bmi): (f64, bool, f64),
+    (z_height, z_almi, z_quality): (f64, f64, f64),
+    r: &mut Stream,
+) -> (f64, f64, f64, f64) {
+    let p = &model.params;
+    // A cohort's `height` is measured now; the default is drawn as the adult height of the
+    // person's birth cohort, less what shrinking has taken by this age.
+    let shrunk = model.stature.loss(age, female);
+    let peak_height = match &cohort.height {
+        Some(d) => d.sample(r) + shrunk,
+        None => {
+            let (sd, lo, hi) = if female {
+                (p.height_sd_f, 1.35, 2.0)
+            } else {
+                (p.height_sd_m, 1.45, 2.15)
+            };
+            (stature::mean_peak(age, female, p) + sd * z_height).clamp(lo, hi)
+        }
+    };
+    let height = peak_height - shrunk;
+    let almi = match &cohort.alm_index {
+        Some(d) => d.sample(r),
+        None => {
+            let sd = if female { p.almi_sd_f } else { p.almi_sd_m };
+            (mean_almi(age, female, bmi, model) + sd * z_almi).max(2.5)
+        }
+    };
+    let alm = almi * height * height;
+    let quality = match &cohort.grip {
+        Some(d) => d.sample(r) / alm,
+        None => (mean_quality(age, female, model) + p.quality_sd * z_quality).max(0.3),
+    };
+    (height, peak_height, alm, quality)
+}
+
 /// Draws person `id` of cohort `index` for parameter draw `draw`.
 pub fn sample_person(
     id: u64,
@@ -76,44 +128,14 @@ pub fn sample_person(
     let bmi = cohort.bmi.sample(&mut r);
     let protein = cohort.protein_g_per_kg.sample(&mut r);
     let sessions = cohort.training_sessions_per_week.sample(&mut r).max(0.0);
-    let conditions = cohort
-        .conditions
-        .iter()
-        .enumerate()
-        .fold(0u8, |acc, (c, prev)| {
-            if r.random::<f64>() < *prev {
-                acc | 1 << c
-            } else {
-                acc
-            }
-        });
-    // A cohort's `height` is measured now; the default is drawn as the adult height of the
-    // person's birth cohort, less what shrinking has taken by this age.
-    let shrunk = model.stature.loss(age, female);
-    let peak_height = match &cohort.height {
-        Some(d) => d.sample(&mut r) + shrunk,
-        None => {
-            let (sd, lo, hi) = if female {
-                (p.height_sd_f, 1.35, 2.0)
-            } else {
-                (p.height_sd_m, 1.45, 2.15)
-            };
-            (stature::mean_peak(age, female, p) + sd * z_height).clamp(lo, hi)
-        }
-    };
-    let height = peak_height - shrunk;
-    let almi = match &cohort.alm_index {
-        Some(d) => d.sample(&mut r),
-        None => {
-            let sd = if female { p.almi_sd_f } else { p.almi_sd_m };
-            (mean_almi(age, female, bmi, model) + sd * z_almi).max(2.5)
-        }
-    };
-    let alm = almi * height * height;
-    let quality = match &cohort.grip {
-        Some(d) => d.sample(&mut r) / alm,
-        None => (mean_quality(age, female, model) + p.quality_sd * z_quality).max(0.3),
-    };
+    let conditions = conditions(&cohort.conditions, &mut r);
+    let (height, peak_height, alm, quality) = body(
+        cohort,
+        model,
+        (age, female, bmi),
+        (z_height, z_almi, z_quality),
+        &mut r,
+    );
     let cv = p.training_ceiling_cv;
     let train_ceiling = p.training_ceiling * (cv * z_ceiling - cv * cv / 2.0).exp();
     // Habitual trainers start at their plateau; the sampled mass and grip include it.
