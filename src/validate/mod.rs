@@ -7,8 +7,9 @@
 //! states its source, the published value and interval, the interval it accepts with a
 //! reason, and its role: a calibration target (`fit`), a figure that is also the source of
 //! a parameter (`input`, a consistency check), true by construction (`construction`), or
-//! an `independent` check. A target passes when its simulated value lies in the accepted
-//! interval widened by 1.96 Monte Carlo standard errors.
+//! an `independent` check. The verdict (pass, fail or inconclusive) follows the one rule
+//! of [`stats`]: the accepted interval widened by the t-based Monte Carlo half-width, and
+//! inconclusive when that half-width is too large a share of the accepted interval.
 
 pub mod calibrate;
 pub mod measures;
@@ -103,9 +104,11 @@ pub struct Row {
     pub simulated: f64,
     pub mc_lo: f64,
     pub mc_hi: f64,
-    /// `accept` widened by 1.96 Monte Carlo standard errors.
+    /// `accept` widened by the Monte Carlo half-width (t quantile, [`stats`]).
     pub tolerance: (f64, f64),
+    /// `verdict == Pass`.
     pub pass: bool,
+    pub verdict: stats::Verdict,
     /// The spread of the simulated figure over parameter draws (`--draws`), if asked for.
     pub across_draws: Option<DrawRange>,
 }
@@ -134,9 +137,7 @@ struct Spec {
 }
 
 fn judge(s: Spec, e: Estimate) -> Row {
-    let se = if e.se.is_finite() { e.se } else { 0.0 };
-    let tolerance = (s.accept.0 - 1.96 * se, s.accept.1 + 1.96 * se);
-    let pass = e.value.is_finite() && e.value >= tolerance.0 && e.value <= tolerance.1;
+    let (tolerance, verdict) = stats::judge(s.accept, &e);
     Row {
         id: s.id,
         measure: s.measure,
@@ -152,7 +153,8 @@ fn judge(s: Spec, e: Estimate) -> Row {
         mc_lo: e.lo(),
         mc_hi: e.hi(),
         tolerance,
-        pass,
+        pass: verdict == stats::Verdict::Pass,
+        verdict,
         across_draws: None,
     }
 }

@@ -1,6 +1,7 @@
 //! The validation table as text, Markdown and a versioned JSON document.
 
-use super::Row;
+use super::stats::{Verdict, VERDICT_RULE};
+use super::{Role, Row};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -24,15 +25,48 @@ fn published_text(r: &Row) -> String {
 }
 
 fn verdict(r: &Row) -> &'static str {
-    if r.pass {
-        "pass"
-    } else {
-        "FAIL"
+    r.verdict.label()
+}
+
+/// Name and version of the JSON document `sarcosim validate --format json` prints
+/// (2: verdicts with `inconclusive`, t-based Monte Carlo intervals, independent counts).
+pub const JSON_FORMAT: &str = "sarcosim-validate/2";
+
+/// Targets, passes, failures and inconclusive verdicts among some rows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub targets: usize,
+    pub passed: usize,
+    pub failed: usize,
+    pub inconclusive: usize,
+}
+
+impl Counts {
+    pub fn of<'a>(rows: impl Iterator<Item = &'a Row>) -> Self {
+        rows.fold(Counts::default(), |mut c, r| {
+            c.targets += 1;
+            match r.verdict {
+                Verdict::Pass => c.passed += 1,
+                Verdict::Fail => c.failed += 1,
+                Verdict::Inconclusive => c.inconclusive += 1,
+            }
+            c
+        })
+    }
+
+    /// Share of the targets that pass, %.
+    pub fn pass_rate(&self) -> f64 {
+        100.0 * self.passed as f64 / self.targets.max(1) as f64
     }
 }
 
-/// Name and version of the JSON document `sarcosim validate --format json` prints.
-pub const JSON_FORMAT: &str = "sarcosim-validate/1";
+/// Counts over every row, and over the `independent` rows alone.
+pub fn counts(rows: &[Row]) -> (Counts, Counts) {
+    (
+        Counts::of(rows.iter()),
+        Counts::of(rows.iter().filter(|r| r.role == Role::Independent)),
+    )
+}
 
 /// The JSON document of a validation run: its format, the engine version, the population
 /// per design, the counts and every row.
@@ -48,12 +82,17 @@ pub struct JsonReport<'a> {
     pub targets: usize,
     pub passed: usize,
     pub failed: usize,
+    pub inconclusive: usize,
+    /// The same counts over the `independent` targets alone.
+    pub independent: Counts,
+    /// How verdicts are reached ([`VERDICT_RULE`]).
+    pub verdict_rule: &'static str,
     pub rows: &'a [Row],
 }
 
 impl<'a> JsonReport<'a> {
     pub fn new(rows: &'a [Row], population: u64) -> Self {
-        let passed = rows.iter().filter(|r| r.pass).count();
+        let (all, independent) = counts(rows);
         Self {
             format: JSON_FORMAT,
             engine: env!("CARGO_PKG_VERSION"),
@@ -63,9 +102,12 @@ impl<'a> JsonReport<'a> {
                 .and_then(|r| r.across_draws)
                 .map_or(0, |d| d.draws),
             overrides: BTreeMap::new(),
-            targets: rows.len(),
-            passed,
-            failed: rows.len() - passed,
+            targets: all.targets,
+            passed: all.passed,
+            failed: all.failed,
+            inconclusive: all.inconclusive,
+            independent,
+            verdict_rule: VERDICT_RULE,
             rows,
         }
     }
@@ -84,14 +126,20 @@ pub fn overrides_line(overrides: &BTreeMap<String, f64>) -> String {
     format!("parameters set by the scenario: {}\n\n", list.join(", "))
 }
 
-/// A count line: `N targets: P pass, F fail`.
+/// A count line: `N targets: P pass, F fail, I inconclusive; independent: …`.
 pub fn summary_line(rows: &[Row]) -> String {
-    let pass = rows.iter().filter(|r| r.pass).count();
+    let (all, ind) = counts(rows);
     format!(
-        "{} targets: {} pass, {} fail",
-        rows.len(),
-        pass,
-        rows.len() - pass
+        "{} targets: {} pass, {} fail, {} inconclusive; independent targets: {} of {} pass ({:.0} %), {} fail, {} inconclusive",
+        all.targets,
+        all.passed,
+        all.failed,
+        all.inconclusive,
+        ind.passed,
+        ind.targets,
+        ind.pass_rate(),
+        ind.failed,
+        ind.inconclusive
     )
 }
 
@@ -125,7 +173,7 @@ pub fn text(rows: &[Row]) -> String {
         }
     }
     out.push_str(&summary_line(rows));
-    out.push('\n');
+    out.push_str(&format!("\nverdicts: {VERDICT_RULE}\n"));
     out
 }
 
@@ -163,7 +211,10 @@ pub fn markdown(rows: &[Row]) -> String {
                 ),
                 format!("{}–{}", fmt_num(r.tolerance.0), fmt_num(r.tolerance.1)),
                 r.reason.to_string(),
-                (if r.pass { "pass" } else { "**FAIL**" }).to_string(),
+                match r.verdict {
+                    Verdict::Pass => "pass".to_string(),
+                    v => format!("**{}**", v.label()),
+                },
             ];
             if draws {
                 let range = r.across_draws.map_or("–".to_string(), |d| {
@@ -175,6 +226,9 @@ pub fn markdown(rows: &[Row]) -> String {
         })
         .collect();
     let mut out = crate::table::markdown(&header, &cells, header.len());
-    out.push_str(&format!("\n{}\n", summary_line(rows)));
+    out.push_str(&format!(
+        "\n{}\n\nVerdicts: {VERDICT_RULE}.\n",
+        summary_line(rows)
+    ));
     out
 }
