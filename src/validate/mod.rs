@@ -12,6 +12,7 @@
 //! inconclusive when that half-width is too large a share of the accepted interval.
 
 pub mod calibrate;
+pub mod independent;
 pub mod measures;
 pub mod plots;
 pub mod report;
@@ -34,7 +35,7 @@ use sim::{simulate, Life};
 use stats::Estimate;
 
 /// The validation designs, shipped with the project.
-pub const SCENARIOS: [(&str, &str); 5] = [
+pub const SCENARIOS: [(&str, &str); 6] = [
     (
         "ageing-from-50.toml",
         include_str!("../../scenarios/validation/ageing-from-50.toml"),
@@ -54,6 +55,10 @@ pub const SCENARIOS: [(&str, &str); 5] = [
     (
         "young-vs-old.toml",
         include_str!("../../scenarios/validation/young-vs-old.toml"),
+    ),
+    (
+        "life-course-from-30.toml",
+        include_str!("../../scenarios/validation/life-course-from-30.toml"),
     ),
 ];
 
@@ -191,6 +196,8 @@ pub struct Runs {
     pub trial: Vec<Vec<Life>>,
     pub bed: Vec<Life>,
     pub cross: Vec<Life>,
+    /// The life course from 30 ([`independent`]).
+    pub life: Vec<Life>,
 }
 
 /// Training lasts 20 weeks in the trial design.
@@ -213,6 +220,7 @@ pub fn run_designs(params: &Params, hazard: &mortality::Reference, opts: &Option
         trial: arms(&sc[2]),
         bed: first(&sc[3]),
         cross: first(&sc[4]),
+        life: first(&sc[5]),
     }
 }
 

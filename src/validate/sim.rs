@@ -17,6 +17,8 @@ pub struct Snap {
     pub age: f64,
     /// Current height, m.
     pub height: f64,
+    /// Body weight, kg.
+    pub weight: f64,
     pub alm: f64,
     pub almi: f64,
     pub grip: f64,
@@ -63,6 +65,7 @@ impl Snaps {
             female: p.female,
             age: p.age,
             height: p.height,
+            weight: p.weight,
             alm: p.alm(),
             almi: p.alm_index(),
             grip: p.grip(),

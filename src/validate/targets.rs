@@ -53,6 +53,7 @@ pub fn targets(r: &Runs) -> Vec<Row> {
     trial(&r.trial, &mut rows);
     bed_rest(&r.bed, &mut rows);
     young_vs_old(&r.cross, &mut rows);
+    super::independent::targets(r, &mut rows);
     rows
 }
 
