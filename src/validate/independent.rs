@@ -216,7 +216,8 @@ const DO_HEALTH: &str = "Stuck 2023, J Nutr Health Aging 27:205 (DO-HEALTH, 1,49
 /// Sarcopenia by EWGSOP2, AWGS 2019 and EWGSOP1 in adults ≥ 70 (DO-HEALTH).
 fn definitions(l: &[Life], rows: &mut Vec<Row>) {
     let n = l.len();
-    let defs: [(&str, &str, f64, fn(&Snap) -> bool); 3] = [
+    type Flag = fn(&Snap) -> bool;
+    let defs: [(&str, &str, f64, Flag); 3] = [
         (
             "ewgsop2",
             "EWGSOP2 sarcopenia (confirmed)",
@@ -306,7 +307,10 @@ fn grip_course(l: &[Life], rows: &mut Vec<Row>) {
             }),
         ));
     }
-    for (female, base, change, tol) in [(false, 24.42, 5.27, 1.0), (true, 13.23, 3.14, 0.8)] {
+    // Women's 5-year change, kg (not π).
+    #[allow(clippy::approx_constant)]
+    let cases = [(false, 24.42, 5.27, 1.0), (true, 13.23, 3.14, 0.8)];
+    for (female, base, change, tol) in cases {
         let sex = usize::from(female);
         let v = 100.0 * change / base / 5.0;
         rows.push(judge(
