@@ -45,7 +45,8 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
-    /// Run the validation suite against published targets; exit 1 if any target fails.
+    /// Run the validation suite against published targets; exit 1 if any target fails or
+    /// is inconclusive.
     Validate(ValidateArgs),
     /// Fit the calibrated parameters to the suite's `fit` targets; writes DIR/fit.json and DIR/fit.md.
     Calibrate {
@@ -117,7 +118,7 @@ pub struct RunArgs {
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
     /// Persons per validation design (and per trial arm).
-    #[arg(long, default_value_t = 8000)]
+    #[arg(long, default_value_t = 80_000)]
     pub population: u64,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]

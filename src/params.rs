@@ -418,9 +418,9 @@ parameter_table! {
         Uniform { lo: 0.028, hi: 0.062 },
         "Liu 2007 Ann Intern Med 146:104: lean body mass +2.1 kg (1.3-2.9) (V; part is water: oedema 50 %) × ALM share 0.45 ÷ ALM ≈ 21 kg (A)",
         "Plateau of the ALM gain of growth hormone at full adherence (fraction of ALM)";
-    hormone_therapy_gain = "interventions.hormone_therapy_alm_gain": 0.01, "fraction", NonNegative,
-        Uniform { lo: 0.0, hi: 0.02 },
-        "A (U): trials of menopausal hormone therapy show at most small lean-mass effects; no verified figure in MODEL-NOTES",
+    hormone_therapy_gain = "interventions.hormone_therapy_alm_gain": 0.0019, "fraction", NonNegative,
+        Uniform { lo: 0.0, hi: 0.0056 },
+        "Javed 2019 JAMA Netw Open 2:e1910154 (12 RCTs, 4,474 women, median 2 years): 0.06 kg (95 % CI −0.05 to 0.18) less lean-mass loss than control (V) × ALM share of lean 0.5 ÷ ALM ≈ 16 kg (A); range from the CI, negative part at 0",
         "Plateau of the ALM gain of menopausal hormone therapy at full adherence (fraction of ALM)";
 }
 

@@ -1,11 +1,12 @@
 //! The validation suite as tests: every published target must stay inside its tolerance
-//! (the accepted interval, stated per target with its reason in `src/validate/targets.rs`,
-//! widened by 1.96 Monte Carlo standard errors). 3,000 persons per design keep the Monte
-//! Carlo error well below the tolerances and the whole suite to a couple of seconds in
-//! release mode.
+//! (the accepted interval, stated per target with its reason in `src/validate/targets.rs`
+//! and `src/validate/independent.rs`, widened by the t-based Monte Carlo half-width). 3,000
+//! persons per design keep the suite to seconds in release mode; at that size some verdicts
+//! are inconclusive (allowed here), and none may fail except the known failures.
 
 use sarcosim::params::{Params, TABLE};
 use sarcosim::reference;
+use sarcosim::validate::stats::Verdict;
 use sarcosim::validate::{self, Options, Role};
 
 const POPULATION: u64 = 3000;
@@ -14,7 +15,35 @@ const POPULATION: u64 = 3000;
 /// ("Known failures and borderline targets"). They are not hidden: `sarcosim validate` reports them as FAIL and
 /// exits 1, and this test fails as soon as one of them passes (update the list) or any
 /// other target fails.
-const KNOWN_FAILURES: &[&str] = &["gould-low-almi-80-m"];
+const KNOWN_FAILURES: &[&str] = &[
+    "gould-low-almi-80-m",
+    // Independent targets of src/validate/independent.rs the model misses (issue 12; see
+    // docs/validation.md, "Independent checks of the tails").
+    "alley-weak-grip-m",
+    "alley-weak-grip-w",
+    "alley-intermediate-grip-m",
+    "tilda-probable-sarcopenia",
+    "do-health-ewgsop2",
+    "do-health-awgs2019",
+    "do-health-ewgsop1",
+    "stover-slow-gait-65",
+    "studenski-mean-gait-65",
+    "granic-grip-85-to-90-m",
+    "granic-grip-85-to-90-w",
+    "mitchell-strength-loss-m",
+    "barone-weight-30-to-65-m",
+    "launer-bmi-80s-vs-60s-m",
+    "launer-bmi-80s-vs-60s-w",
+];
+
+/// Known failures far enough outside their tolerance that 3,000 persons still fail them.
+const CLEAR_FAILURES: &[&str] = &[
+    "gould-low-almi-80-m",
+    "alley-weak-grip-m",
+    "do-health-ewgsop2",
+    "stover-slow-gait-65",
+    "studenski-mean-gait-65",
+];
 
 fn rows_with(params: &Params) -> Vec<validate::Row> {
     let hazard = reference::calibrate(params);
@@ -34,7 +63,7 @@ fn every_target_is_within_its_tolerance() {
     assert!(rows.len() >= 50, "the suite has {} targets", rows.len());
     let failed: Vec<String> = rows
         .iter()
-        .filter(|r| !r.pass && !KNOWN_FAILURES.contains(&r.id.as_str()))
+        .filter(|r| r.verdict == Verdict::Fail && !KNOWN_FAILURES.contains(&r.id.as_str()))
         .map(|r| {
             format!(
                 "{}: simulated {:.3} outside [{:.3}, {:.3}] {} ({})",
@@ -47,7 +76,7 @@ fn every_target_is_within_its_tolerance() {
         "targets out of tolerance:\n{}",
         failed.join("\n")
     );
-    for id in KNOWN_FAILURES {
+    for id in CLEAR_FAILURES {
         let r = rows
             .iter()
             .find(|r| r.id == *id)

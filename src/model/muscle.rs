@@ -3,21 +3,32 @@
 //!
 //! Basal turnover is ≈1.8 %/day (Symons 2011) while net loss is ≈1 %/yr, so every
 //! modifier is a small shift of one rate; the shifts are set from observed trajectories.
+//!
+//! Homeostasis: without an anabolic stimulus (training acts through its own adaptation,
+//! hormone therapies through `therapy`) the habitual balance cannot build muscle: its net
+//! is at most 0. Adults keep their muscle mass and grip on a plateau to midlife (Janssen
+//! 2000 J Appl Physiol 89:81; Dodds 2014 PLoS One 9:e113637: peak grip held from about 30
+//! to 40), whatever their habitual protein; protein above the reference only slows a loss.
 
 use super::{hormones, illness, nutrition, Modifiers, Person};
 use crate::params::Params;
 use crate::time::DAYS_PER_YEAR;
 
-/// Synthesis and breakdown outside bed, per year.
+/// Synthesis and breakdown outside bed, per year, and the anabolic drive of a hormone
+/// therapy.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Rates {
     pub mps: f64,
     pub mpb: f64,
+    /// Net synthesis added by a hormone therapy (`Modifiers::hormone_anabolic`), 1/yr.
+    pub therapy: f64,
 }
 
 impl Rates {
+    /// Net balance: the habitual balance capped at 0 (homeostasis, module docs) plus the
+    /// therapy's drive.
     pub fn net(&self) -> f64 {
-        self.mps - self.mpb
+        (self.mps - self.mpb).min(0.0) + self.therapy
     }
 }
 
@@ -81,20 +92,38 @@ pub fn rates_with_shape(person: &Person, m: &Modifiers, p: &Params, shape: f64) 
     };
     let k0 = p.basal_turnover * DAYS_PER_YEAR;
     let intake = nutrition::effective_intake(person.protein, m);
-    let anabolic = nutrition::synthesis_term(intake, person.age, p)
-        + hormones::synthesis_term(person, p)
-        + m.hormone_anabolic;
+    let anabolic =
+        nutrition::synthesis_term(intake, person.age, p) + hormones::synthesis_term(person, p);
     // = age_loss(person.age, person.female, p) + …
     let catabolic = at75 * shape + illness::breakdown_term(person.conditions, p);
     Rates {
         mps: k0 + anabolic,
         mpb: k0 + catabolic,
+        therapy: m.hormone_anabolic,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn habitual_balance_never_builds_muscle_but_a_therapy_does() {
+        let p = Params::central();
+        let r = Rates {
+            mps: 1.0,
+            mpb: 0.9,
+            therapy: 0.0,
+        };
+        assert_eq!(
+            r.net(),
+            0.0,
+            "protein above the reference does not grow muscle"
+        );
+        assert!((Rates { mpb: 1.1, ..r }.net() + 0.1).abs() < 1e-12);
+        assert!((Rates { therapy: 0.02, ..r }.net() - 0.02).abs() < 1e-12);
+        let _ = p;
+    }
 
     #[test]
     fn no_age_loss_before_onset_and_more_after() {

@@ -173,7 +173,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { population: 8000 }
+        Self { population: 80_000 }
     }
 }
 
