@@ -21,8 +21,10 @@ pub enum Error {
         path: PathBuf,
         error: std::io::Error,
     },
+    // Not a chained source either: the message already holds it, and `{:#}` would print
+    // it twice.
     #[error("parquet/polars: {0}")]
-    Polars(#[from] polars::error::PolarsError),
+    Polars(polars::error::PolarsError),
     #[error("{path}: invalid JSON: {error}")]
     Json {
         path: PathBuf,
@@ -32,7 +34,25 @@ pub enum Error {
     Other(String),
 }
 
+impl From<polars::error::PolarsError> for Error {
+    fn from(e: polars::error::PolarsError) -> Self {
+        Error::Polars(e)
+    }
+}
+
 impl Error {
+    /// A failure writing `path` reported by polars: an I/O error (disk full) is named
+    /// with the file, once.
+    pub fn writing(path: &std::path::Path, e: polars::error::PolarsError) -> Self {
+        match e {
+            polars::error::PolarsError::IO { error, .. } => Error::Io {
+                path: path.to_path_buf(),
+                error: std::io::Error::new(error.kind(), error.to_string()),
+            },
+            e => Error::Other(format!("{}: {e}", path.display())),
+        }
+    }
+
     pub fn io(path: impl Into<PathBuf>, error: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),

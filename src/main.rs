@@ -166,6 +166,7 @@ fn check(scenario: &Path) -> anyhow::Result<()> {
 }
 
 fn report(dir: &Path, format: Option<ReportFormat>, output: Option<&Path>) -> anyhow::Result<()> {
+    sarcosim::output::verify(dir)?;
     let results = report::load(dir)?;
     let exporter: &dyn compare::Exporter = match format {
         None => &compare::Text,
