@@ -286,8 +286,9 @@ fn a_run_that_cannot_fit_the_free_space_is_refused_with_the_estimate() {
     let t = tempfile::tempdir().unwrap();
     let s = write(t.path(), "s.toml", SMALL);
     let out = t.path().join("o");
-    // 10^11 persons × 2 arms × (80 bytes of outcomes + 7 records × 40 of trajectories).
-    let o = run_args(&s, &out, &["--population", "100000000000"]);
+    // 10^9 persons × 2 arms × 100 draws × (80 bytes of outcomes + 7 records × 40 of
+    // trajectories).
+    let o = run_args(&s, &out, &["--population", "1000000000", "--draws", "99"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let e = stderr(&o);
     assert!(e.contains("estimated at 65.5 TiB"), "{e}");
