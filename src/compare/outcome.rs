@@ -156,16 +156,6 @@ impl Outcome {
         }
     }
 
-    /// The unit the wide tables of `report` print (shorter for derived outcomes).
-    pub fn table_unit(&self) -> &'static str {
-        match self {
-            Outcome::NntEver | Outcome::NntAt(..) => "persons per case avoided",
-            Outcome::Icer => "cost per QALY (Fieller)",
-            Outcome::ProbCostEffective => "P(cost-effective)",
-            _ => self.unit(),
-        }
-    }
-
     /// The ratio outcome whose paired difference gives this number needed to treat.
     pub fn nnt_source(&self) -> Option<Outcome> {
         match self {

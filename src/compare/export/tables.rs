@@ -59,7 +59,7 @@ fn rows(
     outcomes
         .iter()
         .map(|o| {
-            let mut r = vec![o.to_string(), o.table_unit().to_string()];
+            let mut r = vec![o.to_string(), o.unit().to_string()];
             r.extend(arms.iter().map(|a| cell(c.find(a, o, contrast, across))));
             r
         })
@@ -82,7 +82,7 @@ pub fn tables(c: &Comparison) -> Vec<Table> {
     let shown = Outcome::shown(&c.checkpoints);
     out.push((
         format!(
-            "Difference vs `{}` (paired, draw 0, 95 % Monte Carlo interval)",
+            "Difference vs `{}` (paired, draw 0, 95 % Monte Carlo interval; ICER: Fieller's)",
             c.baseline
         ),
         header(&others),
@@ -99,4 +99,73 @@ pub fn tables(c: &Comparison) -> Vec<Table> {
         ));
     }
     out
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::compare::Method;
+
+    /// A row of arm `rt` against `baseline`.
+    pub fn row(outcome: Outcome, method: Method, est: Option<f64>, note: &str) -> Row {
+        Row {
+            arm: "rt".into(),
+            baseline: "baseline".into(),
+            unit: outcome.unit(),
+            outcome,
+            contrast: Contrast::Difference,
+            draw: method.per_draw().then_some(0),
+            method,
+            estimate: est,
+            lower: est.map(|e| e - 1.0),
+            upper: est.map(|e| e + 1.0),
+            persons: 100,
+            note: note.into(),
+        }
+    }
+
+    pub fn comparison(rows: Vec<Row>) -> Comparison {
+        Comparison {
+            scenario: "s".into(),
+            seed: 1,
+            baseline: "baseline".into(),
+            arms: vec!["baseline".into(), "rt".into()],
+            draws: 5,
+            willingness_to_pay: 50_000.0,
+            currency: "USD".into(),
+            checkpoints: vec![],
+            rows,
+        }
+    }
+
+    #[test]
+    fn every_table_prints_the_one_unit_of_each_outcome() {
+        let mut rows = Vec::new();
+        for o in Outcome::shown(&[]) {
+            for m in [Method::MonteCarlo, Method::AcrossDraws] {
+                rows.push(row(o.clone(), m, Some(2.0), ""));
+            }
+        }
+        let c = comparison(rows);
+        let t = tables(&c);
+        assert_eq!(t.len(), 3);
+        for (title, _, rows) in &t[1..] {
+            for r in rows {
+                let unit = c
+                    .rows
+                    .iter()
+                    .find(|x| x.outcome.to_string() == r[0])
+                    .unwrap()
+                    .unit;
+                assert_eq!(r[1], unit, "{title}: {}", r[0]);
+            }
+            let icer = rows.iter().find(|r| r[0] == "icer").unwrap();
+            assert_eq!(icer[1], "cost per QALY gained", "{title}");
+        }
+        assert!(
+            t[1].0.contains("Fieller"),
+            "the per-draw ICER interval is Fieller's"
+        );
+        assert!(!t[2].0.contains("Fieller"), "the across-draw one is not");
+    }
 }
