@@ -287,24 +287,57 @@ impl Model {
             * (1.0 + 1e-9)
     }
 
-    /// Advances a living person by one step.
+    /// Advances a living person by one step: new conditions, a hospital stay, habits,
+    /// muscle mass, training adaptation and quality, then ageing and death, in that order.
+    /// Each process draws only from its own stream, so the phases below keep every draw.
     pub fn step(&self, person: &mut Person, s: &mut Streams, m: &Modifiers) -> StepEvents {
-        let p = &self.params;
-        let dt = self.dt;
         let sex = usize::from(person.female);
         let mut ev = StepEvents::default();
-
         let u: [f64; 5] = std::array::from_fn(|_| s.illness.random());
         ev.new_conditions = illness::onset(
             person,
             &u,
-            dt,
+            self.dt,
             self.almi_reference[sex],
-            p,
+            &self.params,
             &self.bounds.onset,
         );
         person.conditions |= ev.new_conditions;
+        let bed_days = self.hospital_phase(person, s, m, &mut ev);
+        let dt_bed = if bed_days == 0 {
+            0.0 // = (0 / DAYS_PER_YEAR).min(dt)
+        } else {
+            (f64::from(bed_days) / DAYS_PER_YEAR).min(self.dt)
+        };
+        self.habits_phase(person, s, bed_days);
+        let shape = muscle::age_shape(person.age, &self.params);
+        let alm_before = person.alm();
+        self.mass_phase(person, s, m, shape, bed_days, dt_bed);
+        self.adaptation_phase(person, m, dt_bed);
+        person.weight += person.alm() - alm_before;
+        self.quality_phase(person, shape, bed_days);
+        person.age += self.dt;
+        person.height = person.peak_height - self.stature.loss(person.age, person.female);
+        self.reclassify(person);
+        let u_death: f64 = s.mortality.random();
+        if !rng::surely_not(u_death, self.death_rate_upper(person) * self.dt)
+            && self.dies_exactly(person, u_death)
+        {
+            person.alive = false;
+            ev.died = true;
+        }
+        ev
+    }
 
+    /// A forced or illness stay begins, and this step's bed days are taken from it.
+    #[inline]
+    fn hospital_phase(
+        &self,
+        person: &mut Person,
+        s: &mut Streams,
+        m: &Modifiers,
+        ev: &mut StepEvents,
+    ) -> u32 {
         let u_admit: f64 = s.hospital.random();
         let z_stay: f64 = s.hospital.sample(StandardNormal);
         if m.forced_bed_days > 0 {
@@ -313,23 +346,23 @@ impl Model {
             }
             person.bed_days_left += m.forced_bed_days;
         } else if !person.in_bed()
-            && !rng::surely_not(u_admit, self.admission_rate_upper(person) * dt)
+            && !rng::surely_not(u_admit, self.admission_rate_upper(person) * self.dt)
             && self.admitted_exactly(person, u_admit)
         {
-            person.bed_days_left = hospital::stay_days(z_stay, p);
+            person.bed_days_left = hospital::stay_days(z_stay, &self.params);
             person.stay_is_illness = true;
             ev.admitted = true;
         }
         let bed_days = person.bed_days_left.min(self.bed_days_per_step);
         person.bed_days_left -= bed_days;
         ev.bed_days = bed_days;
-        let dt_bed = if bed_days == 0 {
-            0.0 // = (0 / DAYS_PER_YEAR).min(dt)
-        } else {
-            (f64::from(bed_days) / DAYS_PER_YEAR).min(dt)
-        };
-        let dt_free = dt - dt_bed;
+        bed_days
+    }
 
+    /// Training habit (out of bed only), protein intake and testosterone drift.
+    #[inline]
+    fn habits_phase(&self, person: &mut Person, s: &mut Streams, bed_days: u32) {
+        let (p, dt) = (&self.params, self.dt);
         let u_train: f64 = s.training.random();
         if bed_days == 0 {
             person.sessions = training::habit(person.sessions, u_train, dt, p);
@@ -339,8 +372,21 @@ impl Model {
             // = hormones::decline(person.testosterone, dt, p), with the factor precomputed.
             person.testosterone *= self.k.testosterone;
         }
+    }
 
-        let shape = muscle::age_shape(person.age, p);
+    /// Muscle mass: the balance out of bed, the loss in bed and the recovery of it.
+    #[inline]
+    fn mass_phase(
+        &self,
+        person: &mut Person,
+        s: &mut Streams,
+        m: &Modifiers,
+        shape: f64,
+        bed_days: u32,
+        dt_bed: f64,
+    ) {
+        let (p, dt) = (&self.params, self.dt);
+        let dt_free = dt - dt_bed;
         let rates = muscle::rates_with_shape(person, m, p, shape);
         let bed_loss = f64::from(bed_days)
             * hospital::loss_per_day(person.stay_is_illness, m.hospital_loss_scale, p);
@@ -353,9 +399,14 @@ impl Model {
         };
         person.recovery_debt += bed_loss * p.recovery_fraction - regained;
         let z: f64 = s.muscle.sample(StandardNormal);
-        let alm_before = person.alm();
         person.alm_base *= (rates.net() * dt_free - bed_loss + regained + self.k.noise * z).exp();
+    }
 
+    /// Training gains in mass and quality: built by the stimulus, lost when it stops.
+    #[inline]
+    fn adaptation_phase(&self, person: &mut Person, m: &Modifiers, dt_bed: f64) {
+        let (p, dt) = (&self.params, self.dt);
+        let dt_free = dt - dt_bed;
         let intake = nutrition::effective_intake(person.protein, m);
         let sessions = person.sessions + m.training_sessions;
         let stimulus = if sessions <= 0.0 {
@@ -396,7 +447,12 @@ impl Model {
                 dt_bed,
             )
         };
-        person.weight += person.alm() - alm_before;
+    }
+
+    /// Muscle quality: its loss with age and in bed.
+    #[inline]
+    fn quality_phase(&self, person: &mut Person, shape: f64, bed_days: u32) {
+        let p = &self.params;
         // = muscle::quality_loss(person.age, person.female, p), sharing the age shape.
         let quality_at75 = if person.female {
             p.quality_loss_75_f
@@ -404,19 +460,6 @@ impl Model {
             p.quality_loss_75_m
         };
         person.quality_base *=
-            (-(quality_at75 * shape) * dt - p.bed_quality_loss * f64::from(bed_days)).exp();
-
-        person.age += dt;
-        person.height = person.peak_height - self.stature.loss(person.age, person.female);
-        self.reclassify(person);
-
-        let u_death: f64 = s.mortality.random();
-        if !rng::surely_not(u_death, self.death_rate_upper(person) * dt)
-            && self.dies_exactly(person, u_death)
-        {
-            person.alive = false;
-            ev.died = true;
-        }
-        ev
+            (-(quality_at75 * shape) * self.dt - p.bed_quality_loss * f64::from(bed_days)).exp();
     }
 }
