@@ -1,5 +1,6 @@
 //! Simulated vs published trajectories as small SVG line charts (no plotting dependency).
 
+use super::sim::Life;
 use super::{gait_mean, grip_quantile, Runs, BOHANNON, BOHANNON_BANDS, DODDS};
 use crate::model::life_table::{FIRST_AGE, QX_MEN, QX_WOMEN};
 use std::fmt::Write;
@@ -106,64 +107,87 @@ pub fn line_chart(title: &str, x_label: &str, y_label: &str, series: &[Series]) 
         (t + h - b) / 2.0
     );
     for (i, se) in series.iter().enumerate() {
-        let d: Vec<String> = se
-            .points
-            .iter()
-            .filter(|(_, y)| y.is_finite())
-            .map(|(x, y)| format!("{:.1},{:.1}", sx(*x), sy(*y)))
-            .collect();
-        let dash = if se.dashed {
-            r#" stroke-dasharray="6 4""#
-        } else {
-            ""
-        };
-        let _ = writeln!(
-            s,
-            r#"<polyline fill="none" stroke="{}" stroke-width="2"{dash} points="{}"/>"#,
-            se.colour,
-            d.join(" ")
-        );
-        if se.dashed {
-            for (x, y) in se.points.iter().filter(|(_, y)| y.is_finite()) {
-                let _ = writeln!(
-                    s,
-                    r#"<circle cx="{:.1}" cy="{:.1}" r="3" fill="{}"/>"#,
-                    sx(*x),
-                    sy(*y),
-                    se.colour
-                );
-            }
-        }
-        let ly = t + 14.0 + 18.0 * i as f64;
-        let _ = writeln!(
-            s,
-            r#"<line x1="{}" y1="{ly}" x2="{}" y2="{ly}" stroke="{}" stroke-width="2"{dash}/><text x="{}" y="{}">{}</text>"#,
-            w - r + 8.0,
-            w - r + 30.0,
-            se.colour,
-            w - r + 34.0,
-            ly + 4.0,
-            se.label
-        );
+        draw_series(&mut s, i, se, (&sx, &sy), w - r, t);
     }
     s.push_str("</svg>\n");
     s
 }
 
+/// One series: its line (dashed for published values, with their points marked) and its
+/// legend entry at `legend_x`, row `i`.
+fn draw_series(
+    s: &mut String,
+    i: usize,
+    se: &Series,
+    (sx, sy): (&dyn Fn(f64) -> f64, &dyn Fn(f64) -> f64),
+    legend_x: f64,
+    top: f64,
+) {
+    let d: Vec<String> = se
+        .points
+        .iter()
+        .filter(|(_, y)| y.is_finite())
+        .map(|(x, y)| format!("{:.1},{:.1}", sx(*x), sy(*y)))
+        .collect();
+    let dash = if se.dashed {
+        r#" stroke-dasharray="6 4""#
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        s,
+        r#"<polyline fill="none" stroke="{}" stroke-width="2"{dash} points="{}"/>"#,
+        se.colour,
+        d.join(" ")
+    );
+    if se.dashed {
+        for (x, y) in se.points.iter().filter(|(_, y)| y.is_finite()) {
+            let _ = writeln!(
+                s,
+                r#"<circle cx="{:.1}" cy="{:.1}" r="3" fill="{}"/>"#,
+                sx(*x),
+                sy(*y),
+                se.colour
+            );
+        }
+    }
+    let ly = top + 14.0 + 18.0 * i as f64;
+    let _ = writeln!(
+        s,
+        r#"<line x1="{}" y1="{ly}" x2="{}" y2="{ly}" stroke="{}" stroke-width="2"{dash}/><text x="{}" y="{}">{}</text>"#,
+        legend_x + 8.0,
+        legend_x + 30.0,
+        se.colour,
+        legend_x + 34.0,
+        ly + 4.0,
+        se.label
+    );
+}
+
 /// The charts of `docs/validation.md`: (file name, SVG).
 pub fn charts(r: &Runs) -> Vec<(String, String)> {
     let a = &r.ageing;
-    let n = a.len();
-    let colours = [["#1f77b4", "#6baed6"], ["#d62728", "#fc9272"]];
-    let sexes = ["men", "women"];
-    let mut out = Vec::new();
+    vec![
+        grip_chart(a),
+        gait_chart(a),
+        survival_chart(a),
+        low_muscle_chart(a),
+        prevalence_chart(a),
+    ]
+}
 
+const COLOURS: [[&str; 2]; 2] = [["#1f77b4", "#6baed6"], ["#d62728", "#fc9272"]];
+const SEXES: [&str; 2] = ["men", "women"];
+
+/// Grip centiles by age, simulated survivors vs Dodds 2014.
+fn grip_chart(a: &[Life]) -> (String, String) {
+    let n = a.len();
     let mut grip = Vec::new();
     for (sex, female) in [false, true].into_iter().enumerate() {
         for (qi, q) in [0.1, 0.5, 0.9].into_iter().enumerate() {
-            let c = colours[sex][usize::from(qi != 1)];
+            let c = COLOURS[sex][usize::from(qi != 1)];
             grip.push(Series {
-                label: format!("{} P{} sim", sexes[sex], (q * 100.0) as u32),
+                label: format!("{} P{} sim", SEXES[sex], (q * 100.0) as u32),
                 colour: c,
                 dashed: false,
                 points: (60..=94)
@@ -176,7 +200,7 @@ pub fn charts(r: &Runs) -> Vec<(String, String)> {
                     .collect(),
             });
             grip.push(Series {
-                label: format!("{} P{} Dodds", sexes[sex], (q * 100.0) as u32),
+                label: format!("{} P{} Dodds", SEXES[sex], (q * 100.0) as u32),
                 colour: c,
                 dashed: true,
                 points: (0..7)
@@ -185,7 +209,7 @@ pub fn charts(r: &Runs) -> Vec<(String, String)> {
             });
         }
     }
-    out.push((
+    (
         "grip-by-age.svg".into(),
         line_chart(
             "Grip centiles: simulated survivors vs Dodds 2014",
@@ -193,21 +217,25 @@ pub fn charts(r: &Runs) -> Vec<(String, String)> {
             "grip, kg",
             &grip,
         ),
-    ));
+    )
+}
 
+/// Mean gait speed by age, simulated vs Bohannon 2011.
+fn gait_chart(a: &[Life]) -> (String, String) {
+    let n = a.len();
     let mut gait = Vec::new();
     for (sex, female) in [false, true].into_iter().enumerate() {
         gait.push(Series {
-            label: format!("{} sim", sexes[sex]),
-            colour: colours[sex][0],
+            label: format!("{} sim", SEXES[sex]),
+            colour: COLOURS[sex][0],
             dashed: false,
             points: (60..=94)
                 .map(|age| (f64::from(age), gait_mean(a, &mut (0..n), female, age, age)))
                 .collect(),
         });
         gait.push(Series {
-            label: format!("{} Bohannon", sexes[sex]),
-            colour: colours[sex][0],
+            label: format!("{} Bohannon", SEXES[sex]),
+            colour: COLOURS[sex][0],
             dashed: true,
             points: BOHANNON_BANDS
                 .iter()
@@ -216,7 +244,7 @@ pub fn charts(r: &Runs) -> Vec<(String, String)> {
                 .collect(),
         });
     }
-    out.push((
+    (
         "gait-by-age.svg".into(),
         line_chart(
             "Gait speed: simulated vs Bohannon 2011",
@@ -224,15 +252,18 @@ pub fn charts(r: &Runs) -> Vec<(String, String)> {
             "m/s",
             &gait,
         ),
-    ));
+    )
+}
 
+/// Survival from 50, simulated vs the life table.
+fn survival_chart(a: &[Life]) -> (String, String) {
     let mut surv = Vec::new();
     for (sex, female) in [false, true].into_iter().enumerate() {
         let qx = if female { QX_WOMEN } else { QX_MEN };
         let start = a.iter().filter(|l| l[0].female == female).count() as f64;
         surv.push(Series {
-            label: format!("{} sim", sexes[sex]),
-            colour: colours[sex][0],
+            label: format!("{} sim", SEXES[sex]),
+            colour: COLOURS[sex][0],
             dashed: false,
             points: (0..a[0].len())
                 .map(|k| {
@@ -246,8 +277,8 @@ pub fn charts(r: &Runs) -> Vec<(String, String)> {
         });
         let mut l = 1.0;
         surv.push(Series {
-            label: format!("{} life table", sexes[sex]),
-            colour: colours[sex][0],
+            label: format!("{} life table", SEXES[sex]),
+            colour: COLOURS[sex][0],
             dashed: true,
             points: (0..a[0].len())
                 .step_by(5)
@@ -261,7 +292,7 @@ pub fn charts(r: &Runs) -> Vec<(String, String)> {
                 .collect(),
         });
     }
-    out.push((
+    (
         "survival.svg".into(),
         line_chart(
             "Survival from 50: simulated vs SSA 2021 life table",
@@ -269,41 +300,17 @@ pub fn charts(r: &Runs) -> Vec<(String, String)> {
             "surviving fraction",
             &surv,
         ),
-    ));
+    )
+}
 
-    let mut prev = Vec::new();
-    for (sex, female) in [false, true].into_iter().enumerate() {
-        for (j, (name, flag)) in [
-            (
-                "EWGSOP2 probable",
-                (|s: &super::sim::Snap| s.ewgsop2 >= 1) as fn(&super::sim::Snap) -> bool,
-            ),
-            ("EWGSOP2 confirmed", super::ewgsop2_confirmed),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            prev.push(Series {
-                label: format!("{} {name}", sexes[sex]),
-                colour: colours[sex][j],
-                dashed: false,
-                points: (60..=90)
-                    .step_by(5)
-                    .map(|lo| {
-                        (
-                            f64::from(lo) + 2.0,
-                            super::prevalence(a, &mut (0..n), female, lo, lo + 4, flag),
-                        )
-                    })
-                    .collect(),
-            });
-        }
-    }
+/// ALM/height² below T −2 by age band vs Gould 2013.
+fn low_muscle_chart(a: &[Life]) -> (String, String) {
+    let n = a.len();
     let mut low = Vec::new();
     for (sex, female) in [false, true].into_iter().enumerate() {
         low.push(Series {
-            label: format!("{} sim", sexes[sex]),
-            colour: colours[sex][0],
+            label: format!("{} sim", SEXES[sex]),
+            colour: COLOURS[sex][0],
             dashed: false,
             points: (50..=90)
                 .step_by(5)
@@ -321,13 +328,13 @@ pub fn charts(r: &Runs) -> Vec<(String, String)> {
                 .collect(),
         });
         low.push(Series {
-            label: format!("{} Gould ≥ 80", sexes[sex]),
-            colour: colours[sex][0],
+            label: format!("{} Gould ≥ 80", SEXES[sex]),
+            colour: COLOURS[sex][0],
             dashed: true,
             points: vec![(84.0, if female { 6.2 } else { 16.0 })],
         });
     }
-    out.push((
+    (
         "low-muscle-by-age.svg".into(),
         line_chart(
             "ALM/height² below T −2 (Gould 2013): simulated by age band vs Geelong ≥ 80",
@@ -335,9 +342,41 @@ pub fn charts(r: &Runs) -> Vec<(String, String)> {
             "%",
             &low,
         ),
-    ));
+    )
+}
 
-    out.push((
+/// Simulated EWGSOP2 prevalence by age band.
+fn prevalence_chart(a: &[Life]) -> (String, String) {
+    let n = a.len();
+    let mut prev = Vec::new();
+    for (sex, female) in [false, true].into_iter().enumerate() {
+        for (j, (name, flag)) in [
+            (
+                "EWGSOP2 probable",
+                (|s: &super::sim::Snap| s.ewgsop2 >= 1) as fn(&super::sim::Snap) -> bool,
+            ),
+            ("EWGSOP2 confirmed", super::ewgsop2_confirmed),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            prev.push(Series {
+                label: format!("{} {name}", SEXES[sex]),
+                colour: COLOURS[sex][j],
+                dashed: false,
+                points: (60..=90)
+                    .step_by(5)
+                    .map(|lo| {
+                        (
+                            f64::from(lo) + 2.0,
+                            super::prevalence(a, &mut (0..n), female, lo, lo + 4, flag),
+                        )
+                    })
+                    .collect(),
+            });
+        }
+    }
+    (
         "prevalence-by-age.svg".into(),
         line_chart(
             "Simulated sarcopenia prevalence by age band",
@@ -345,8 +384,7 @@ pub fn charts(r: &Runs) -> Vec<(String, String)> {
             "%",
             &prev,
         ),
-    ));
-    out
+    )
 }
 
 #[cfg(test)]
