@@ -2,7 +2,7 @@
 # End-to-end benchmarks of docs/performance.md: builds sarcosim in release mode, runs the
 # benchmark scenarios of scenarios/bench/ under /usr/bin/time -v and prints one table of
 # wall time, person-years per second and peak RSS; then the numpy peer of
-# ../shared/peers against sarcosim on the same workload, in the same run.
+# PEER_DIR (a directory holding numpy_peer.py) against sarcosim on the same workload, in the same run.
 #
 #   scripts/bench.sh            # full: 1 M and 10 M persons (several minutes)
 #   scripts/bench.sh --quick    # the same at 1/10 of the populations (smoke test)
@@ -76,9 +76,7 @@ fi
 peer_row=""
 if [[ "${SKIP_PEER:-0}" != 1 ]]; then
     peer_dir="${PEER_DIR:-}"
-    for d in ../shared/peers ../../shared/peers /work/shared/peers; do
-        [[ -z "$peer_dir" && -f "$d/numpy_peer.py" ]] && peer_dir="$d"
-    done
+    [[ -n "$peer_dir" && ! -f "$peer_dir/numpy_peer.py" ]] && peer_dir=""
     n=$((200000 / scale))
     if [[ -n "$peer_dir" ]]; then
         if [[ ! -x /tmp/peer/bin/python ]]; then
