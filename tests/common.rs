@@ -54,7 +54,8 @@ pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     p
 }
 
-pub fn run_ok(scenario: &Path, out: &Path, extra: &[&str]) {
+/// `sarcosim run SCENARIO --out OUT --quiet EXTRA…`, whatever its outcome.
+pub fn run_args(scenario: &Path, out: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
         "run",
         scenario.to_str().unwrap(),
@@ -63,7 +64,11 @@ pub fn run_ok(scenario: &Path, out: &Path, extra: &[&str]) {
         "--quiet",
     ];
     args.extend_from_slice(extra);
-    let o = sarcosim(&args);
+    sarcosim(&args)
+}
+
+pub fn run_ok(scenario: &Path, out: &Path, extra: &[&str]) {
+    let o = run_args(scenario, out, extra);
     assert!(o.status.success(), "run failed: {}", stderr(&o));
 }
 

@@ -128,36 +128,37 @@ impl Builder<'_> {
         entry.1[draw as usize] = v;
     }
 
+    /// A `monte_carlo` row of `draw` (estimate ± 1.96 SE from its persons), kept for the
+    /// across-draw rows too.
+    fn add_monte_carlo(
+        &mut self,
+        key: (usize, &Outcome, Contrast),
+        draw: u32,
+        (est, se): (f64, f64),
+        persons: u64,
+    ) {
+        let interval = (est, est - Z95 * se, est + Z95 * se);
+        self.push(
+            key,
+            Some(draw),
+            Method::MonteCarlo,
+            interval,
+            persons,
+            String::new(),
+        );
+        self.record(key, draw, est);
+    }
+
     /// The rows of one draw.
     fn add_draw(&mut self, s: &DrawStats, draw: u32) {
         for a in 0..self.arms.len() {
             let paired = a != self.base;
             for (mi, (outcome, metric)) in self.ratios.iter().enumerate() {
-                let (est, se) = s.level(a, mi, metric);
-                let interval = (est, est - Z95 * se, est + Z95 * se);
-                let key = (a, outcome, Contrast::Level);
-                self.push(
-                    key,
-                    Some(draw),
-                    Method::MonteCarlo,
-                    interval,
-                    s.n,
-                    String::new(),
-                );
-                self.record(key, draw, est);
+                let level = s.level(a, mi, metric);
+                self.add_monte_carlo((a, outcome, Contrast::Level), draw, level, s.n);
                 if paired {
-                    let (est, se) = s.difference(a, self.base, mi, metric);
-                    let interval = (est, est - Z95 * se, est + Z95 * se);
-                    let key = (a, outcome, Contrast::Difference);
-                    self.push(
-                        key,
-                        Some(draw),
-                        Method::MonteCarlo,
-                        interval,
-                        s.n,
-                        String::new(),
-                    );
-                    self.record(key, draw, est);
+                    let difference = s.difference(a, self.base, mi, metric);
+                    self.add_monte_carlo((a, outcome, Contrast::Difference), draw, difference, s.n);
                 }
             }
             if paired {
