@@ -105,9 +105,17 @@ pub fn nnt_across(sorted: &[f64]) -> (f64, f64, f64) {
     )
 }
 
-/// The quadrant of a draw's (Δcost, ΔQALY): 0 more cost and QALYs, 1 dominant,
-/// 2 dominated, 3 fewer cost and QALYs.
-fn quadrant((c, q): (f64, f64)) -> usize {
+/// The quadrants of the CE plane a draw's (Δcost, ΔQALY) can lie in, in a fixed order.
+pub const QUADRANTS: [&str; 4] = [
+    "more cost and QALYs",
+    "dominant",
+    "dominated",
+    "fewer cost and QALYs",
+];
+
+/// The quadrant of a draw's (Δcost, ΔQALY), an index into [`QUADRANTS`]: 0 more cost and
+/// QALYs, 1 dominant (more QALYs, no more cost), 2 dominated, 3 fewer cost and QALYs.
+pub fn quadrant((c, q): (f64, f64)) -> usize {
     match (q > 0.0, c > 0.0) {
         (true, true) => 0,
         (true, false) => 1,
@@ -116,36 +124,64 @@ fn quadrant((c, q): (f64, f64)) -> usize {
     }
 }
 
+/// Draws per quadrant, and the quadrants that hold a draw, most frequent first (ties in
+/// [`QUADRANTS`] order).
+fn quadrant_counts(pairs: &[(f64, f64)]) -> ([usize; 4], Vec<usize>) {
+    let mut counts = [0usize; 4];
+    for p in pairs {
+        counts[quadrant(*p)] += 1;
+    }
+    let mut held: Vec<usize> = (0..4).filter(|q| counts[*q] > 0).collect();
+    held.sort_by_key(|q| std::cmp::Reverse(counts[*q]));
+    (counts, held)
+}
+
+/// The share of draws in each quadrant, in words: `""` when every draw lies north-east
+/// (the usual case, a ratio and its range say it all), `"dominant in all draws"` when the
+/// draws agree on another quadrant, else every quadrant that holds a draw, most frequent
+/// first: `"dominant in 60 % of draws; more cost and QALYs in 40 %"`.
+pub fn quadrant_split(pairs: &[(f64, f64)]) -> String {
+    let (counts, held) = quadrant_counts(pairs);
+    match held.as_slice() {
+        [] | [0] => String::new(),
+        [q] => format!("{} in all draws", QUADRANTS[*q]),
+        _ => held
+            .iter()
+            .enumerate()
+            .map(|(i, q)| {
+                let pct = 100.0 * counts[*q] as f64 / pairs.len() as f64;
+                let of = if i == 0 { " of draws" } else { "" };
+                format!("{} in {pct:.0} %{of}", QUADRANTS[*q])
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}
+
 /// The ICER across draws from the draws' (Δcost, ΔQALY) (finite, at least one): the ratio
-/// of the mean differences; the 2.5-97.5 % range of the draw ICERs only when every draw
-/// lies in the same quadrant (else the ratios do not order, and the note gives the share
-/// of draws in each quadrant).
+/// of the mean differences (not a mean of ratios, nor Fieller's); the 2.5-97.5 % range of
+/// the draw ICERs only when every draw lies in the same quadrant (else the ratios do not
+/// order). The note is [`quadrant_split`], which says how far the draws agree; when the
+/// mean differences have no ratio (dominant, dominated) and most draws lie elsewhere, the
+/// note starts with the verdict at the mean differences.
 pub fn icer_across(pairs: &[(f64, f64)]) -> ((f64, f64, f64), String) {
     let k = pairs.len() as f64;
     let mc = pairs.iter().map(|p| p.0).sum::<f64>() / k;
     let mq = pairs.iter().map(|p| p.1).sum::<f64>() / k;
-    let (icer, mut note) = icer_point(mc, mq);
-    let quads: Vec<usize> = pairs.iter().map(|p| quadrant(*p)).collect();
-    let (lo, hi) = if icer.is_finite() && quads.iter().all(|x| *x == quads[0]) {
+    let (icer, _) = icer_point(mc, mq);
+    let (_, held) = quadrant_counts(pairs);
+    let (lo, hi) = if icer.is_finite() && held.len() == 1 {
         let mut r: Vec<f64> = pairs.iter().map(|(c, q)| c / q).collect();
         r.sort_by(f64::total_cmp);
         (quantile(&r, 0.025), quantile(&r, 0.975))
     } else {
-        let share = |x: usize| 100.0 * quads.iter().filter(|v| **v == x).count() as f64 / k;
-        let spread = format!(
-            "draws: {:.0} % more cost and QALYs, {:.0} % dominant, {:.0} % dominated, {:.0} % fewer cost and QALYs",
-            share(0),
-            share(1),
-            share(2),
-            share(3)
-        );
-        note = if note.is_empty() {
-            spread
-        } else {
-            format!("{note}; {spread}")
-        };
         (f64::NAN, f64::NAN)
     };
+    let mut note = quadrant_split(pairs);
+    let at_mean = quadrant((mc, mq));
+    if !icer.is_finite() && mc.is_finite() && held.first() != Some(&at_mean) {
+        note = format!("{} at the mean differences; {note}", QUADRANTS[at_mean]);
+    }
     ((icer, lo, hi), note)
 }
 
@@ -182,5 +218,65 @@ mod tests {
         assert!((lo - (10_000.0 - Z95 * se)).abs() < 0.1 * se, "{lo}");
         // Δq within 1.96 SE of 0: no bounded interval.
         assert!(fieller(dc, 0.003, vc, vq, 0.0).is_none());
+    }
+
+    #[test]
+    fn fieller_bounds_solve_the_defining_quadratic_with_a_covariance() {
+        // Fieller's limits R solve (Δc − R Δq)² = z² (v_c − 2 R cov + R² v_q).
+        let (dc, dq, vc, vq, cov) = (800.0, 0.05, 150.0_f64.powi(2), 0.01_f64.powi(2), 0.9);
+        let (lo, hi) = fieller(dc, dq, vc, vq, cov).unwrap();
+        for r in [lo, hi] {
+            let lhs = (dc - r * dq).powi(2);
+            let rhs = Z95 * Z95 * (vc - 2.0 * r * cov + r * r * vq);
+            assert!((lhs - rhs).abs() < 1e-6 * rhs, "R = {r}: {lhs} vs {rhs}");
+        }
+        assert!(lo < dc / dq && dc / dq < hi);
+    }
+
+    #[test]
+    fn the_across_draw_icer_says_how_far_the_draws_agree() {
+        // Three draws dominant, two north-east: the mean differences are dominant.
+        let pairs = [
+            (-10.0, 0.01),
+            (-5.0, 0.02),
+            (-1.0, 0.01),
+            (2.0, 0.01),
+            (3.0, 0.02),
+        ];
+        let ((e, lo, hi), note) = icer_across(&pairs);
+        assert!(e.is_nan() && lo.is_nan() && hi.is_nan());
+        assert_eq!(
+            note,
+            "dominant in 60 % of draws; more cost and QALYs in 40 %"
+        );
+        // All dominant: unanimous.
+        let ((e, _, _), note) = icer_across(&pairs[..3]);
+        assert!(e.is_nan());
+        assert_eq!(note, "dominant in all draws");
+        // All north-east: a ratio of the mean differences with the range of the ratios.
+        let ((e, lo, hi), note) = icer_across(&pairs[3..]);
+        assert!(
+            (e - 5.0 / 0.03).abs() < 1e-9,
+            "ratio of means, not mean of ratios"
+        );
+        assert!(
+            lo > 150.0 && lo < 160.0 && hi > 190.0 && hi < 200.0,
+            "{lo} {hi}"
+        );
+        assert!(note.is_empty());
+        // Mixed with a ratio at the means: a ratio, no range.
+        let ((e, lo, _), note) = icer_across(&[(20.0, 0.01), (20.0, 0.02), (-1.0, 0.01)]);
+        assert!(e.is_finite() && lo.is_nan());
+        assert_eq!(
+            note,
+            "more cost and QALYs in 67 % of draws; dominant in 33 %"
+        );
+        // Dominant at the means though most draws are north-east: both said.
+        let ((e, _, _), note) = icer_across(&[(1.0, 0.01), (1.0, 0.01), (-50.0, 0.01)]);
+        assert!(e.is_nan());
+        assert_eq!(
+            note,
+            "dominant at the mean differences; more cost and QALYs in 67 % of draws; dominant in 33 %"
+        );
     }
 }

@@ -7,15 +7,32 @@ use crate::compare::{Comparison, Contrast, Outcome, Row};
 /// A table: title, header, rows of cells.
 pub type Table = (String, Vec<String>, Vec<Vec<String>>);
 
-/// A number with the decimals its size deserves.
-fn number(v: f64) -> String {
-    if v.abs() >= 1000.0 {
-        format!("{v:.0}")
-    } else if v.abs() >= 10.0 {
-        format!("{v:.1}")
+/// The decimals a number's size deserves: none from 1,000, one from 10, three from 0.1,
+/// and below 0.1 enough for three significant digits (0.000336, not 0.000), at most 9.
+fn decimals(v: f64) -> usize {
+    let a = v.abs();
+    if a >= 1000.0 {
+        0
+    } else if a >= 10.0 {
+        1
+    } else if a >= 0.1 || a == 0.0 || !a.is_finite() {
+        3
     } else {
-        format!("{v:.3}")
+        (2.0 - a.log10().floor()).min(9.0) as usize
     }
+}
+
+/// A number with the decimals its size deserves.
+pub fn number(v: f64) -> String {
+    format!("{v:.*}", decimals(v))
+}
+
+/// An estimate and its interval: each bound with the decimals its size deserves, but never
+/// finer than the estimate's (a bound near 0 does not print 9 decimals beside 0.0251).
+fn interval(e: f64, l: f64, u: f64) -> String {
+    let d = decimals(e).max(3);
+    let bound = |x: f64| format!("{x:.*}", decimals(x).min(d));
+    format!("{} [{}, {}]", number(e), bound(l), bound(u))
 }
 
 /// The first words of a note (up to `;`, `(` or `:`).
@@ -28,17 +45,27 @@ fn short(note: &str) -> String {
 }
 
 /// One cell: estimate and interval, the note's first words when there is no number, "-"
-/// for no row.
+/// for no row. An across-draw ICER shows its whole note (how far the draws agree), never
+/// one verdict the draws do not share.
 fn cell(r: Option<&Row>) -> String {
     let Some(r) = r else {
         return "-".to_string();
     };
-    match (r.estimate, r.lower, r.upper) {
-        (Some(e), Some(l), Some(u)) => format!("{} [{}, {}]", number(e), number(l), number(u)),
-        (Some(e), _, _) if r.outcome == Outcome::Icer => format!("{} [unbounded]", number(e)),
-        (Some(e), _, _) => number(e),
-        _ if !r.note.is_empty() => short(&r.note),
-        _ => "-".to_string(),
+    let across_icer = r.outcome == Outcome::Icer && !r.method.per_draw();
+    let numbers = match (r.estimate, r.lower, r.upper) {
+        (Some(e), Some(l), Some(u)) => Some(interval(e, l, u)),
+        (Some(e), _, _) if r.outcome == Outcome::Icer && !across_icer => {
+            Some(format!("{} [unbounded]", number(e)))
+        }
+        (Some(e), _, _) => Some(number(e)),
+        _ => None,
+    };
+    match numbers {
+        Some(n) if across_icer && !r.note.is_empty() => format!("{n}; {}", r.note),
+        Some(n) => n,
+        None if across_icer && !r.note.is_empty() => r.note.clone(),
+        None if !r.note.is_empty() => short(&r.note),
+        None => "-".to_string(),
     }
 }
 
@@ -59,7 +86,12 @@ fn rows(
     outcomes
         .iter()
         .map(|o| {
-            let mut r = vec![o.to_string(), o.unit().to_string()];
+            let name = if across && *o == Outcome::Icer {
+                format!("{o} (ratio of mean differences)")
+            } else {
+                o.to_string()
+            };
+            let mut r = vec![name, o.unit().to_string()];
             r.extend(arms.iter().map(|a| cell(c.find(a, o, contrast, across))));
             r
         })
@@ -91,7 +123,7 @@ pub fn tables(c: &Comparison) -> Vec<Table> {
     if c.draws >= 2 {
         out.push((
             format!(
-                "Difference vs `{}` across parameter draws 1..{} (mean, 2.5-97.5 %)",
+                "Difference vs `{}` across parameter draws 1..{} (mean, 2.5-97.5 %; ICER: ratio of the mean differences, range of the draw ICERs when all lie in one quadrant)",
                 c.baseline, c.draws
             ),
             header(&others),
@@ -154,12 +186,12 @@ pub(crate) mod tests {
                 let unit = c
                     .rows
                     .iter()
-                    .find(|x| x.outcome.to_string() == r[0])
+                    .find(|x| r[0].split(" (").next() == Some(&x.outcome.to_string()))
                     .unwrap()
                     .unit;
                 assert_eq!(r[1], unit, "{title}: {}", r[0]);
             }
-            let icer = rows.iter().find(|r| r[0] == "icer").unwrap();
+            let icer = rows.iter().find(|r| r[0].starts_with("icer")).unwrap();
             assert_eq!(icer[1], "cost per QALY gained", "{title}");
         }
         assert!(
@@ -167,5 +199,64 @@ pub(crate) mod tests {
             "the per-draw ICER interval is Fieller's"
         );
         assert!(!t[2].0.contains("Fieller"), "the across-draw one is not");
+        let across_icer = t[2].2.iter().find(|r| r[0].starts_with("icer")).unwrap();
+        assert_eq!(across_icer[0], "icer (ratio of mean differences)");
+    }
+
+    #[test]
+    fn an_across_draw_verdict_the_draws_do_not_share_shows_the_split() {
+        let pairs = [
+            (-10.0, 0.01),
+            (-5.0, 0.02),
+            (-1.0, 0.01),
+            (2.0, 0.01),
+            (3.0, 0.02),
+        ];
+        let ((e, _, _), note) = crate::compare::economics::icer_across(&pairs);
+        let mut r = row(
+            Outcome::Icer,
+            Method::AcrossDraws,
+            e.is_finite().then_some(e),
+            &note,
+        );
+        (r.lower, r.upper) = (None, None);
+        let shown = cell(Some(&r));
+        assert!(shown.starts_with("dominant in 60 % of draws"), "{shown}");
+        assert!(shown.contains("more cost and QALYs in 40 %"), "{shown}");
+        // A ratio at the means with draws in two quadrants: the ratio and the split, not
+        // an "[unbounded]" interval that was never computed.
+        let ((e, _, _), note) =
+            crate::compare::economics::icer_across(&[(20.0, 0.01), (-1.0, 0.01)]);
+        let mut r = row(Outcome::Icer, Method::AcrossDraws, Some(e), &note);
+        (r.lower, r.upper) = (None, None);
+        assert_eq!(
+            cell(Some(&r)),
+            "950.0; more cost and QALYs in 50 % of draws; dominant in 50 %"
+        );
+        // One draw's dominant verdict stays short.
+        let r = row(
+            Outcome::Icer,
+            Method::MonteCarloFieller,
+            None,
+            "dominant (more QALYs, no more cost)",
+        );
+        assert_eq!(cell(Some(&r)), "dominant");
+    }
+
+    #[test]
+    fn small_differences_keep_three_significant_digits() {
+        let mut r = row(Outcome::Qalys, Method::AcrossDraws, Some(0.000336), "");
+        (r.lower, r.upper) = (Some(0.000112), Some(0.000561));
+        assert_eq!(cell(Some(&r)), "0.000336 [0.000112, 0.000561]");
+        (r.lower, r.upper) = (Some(-0.0000031), Some(0.0251));
+        assert_eq!(cell(Some(&r)), "0.000336 [-0.000003, 0.0251]");
+        assert_eq!(number(0.0251), "0.0251");
+        assert_eq!(number(3.07), "3.070");
+        assert_eq!(number(273.84), "273.8");
+        assert_eq!(number(16592.4), "16592");
+        assert_eq!(number(0.0), "0.000");
+        let mut r = row(Outcome::Cost, Method::MonteCarlo, Some(3.07), "");
+        (r.lower, r.upper) = (Some(-185.93), Some(0.00012));
+        assert_eq!(cell(Some(&r)), "3.070 [-185.9, 0.000]");
     }
 }
