@@ -28,17 +28,11 @@ pub enum Command {
     Run(RunArgs),
     /// Validate a scenario and print it resolved (defaults applied).
     Check { scenario: PathBuf },
-    /// Print the summary tables and the comparison of arms of a results directory (all
-    /// shards); with --format, write only the comparison as csv, json or markdown.
-    Report {
-        dir: PathBuf,
-        /// Write the comparison of arms in this format (to stdout or --output).
-        #[arg(long, value_enum)]
-        format: Option<ReportFormat>,
-        /// File to write the formatted comparison to (default: stdout).
-        #[arg(long, short)]
-        output: Option<PathBuf>,
-    },
+    /// Print a results directory's summary and comparison of arms (all shards): by
+    /// default one line per arm and the comparison of the central draw with its
+    /// across-draw summary; with --format, write only the comparison as csv, json or
+    /// markdown.
+    Report(ReportArgs),
     /// Print the parameter table: name, value, unit, uncertainty and source.
     Params {
         /// Output format.
@@ -73,6 +67,29 @@ pub enum Format {
     Text,
     Markdown,
     Json,
+}
+
+/// The arguments of `sarcosim report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    pub dir: PathBuf,
+    /// Write the comparison of arms in this format (to stdout or --output).
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
+    /// File to write the report to (default: stdout).
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Sections of the text report: overview, by-year, age-bands, comparison, or all
+    /// (default: overview,comparison).
+    #[arg(long, value_name = "NAME,…", value_delimiter = ',')]
+    pub section: Vec<String>,
+    /// Only these arms (default: every arm; differences stay against the baseline).
+    #[arg(long, value_name = "ARM,…", value_delimiter = ',')]
+    pub arm: Vec<String>,
+    /// Draws to show: `all` or a list such as `0,3` (default: the central draw 0 for text
+    /// and markdown, all for csv and json). The across-draw summary is always shown.
+    #[arg(long, value_name = "all|K,…")]
+    pub draw: Option<sarcosim::report::Draws>,
 }
 
 /// The arguments of `sarcosim run`.

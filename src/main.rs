@@ -6,7 +6,7 @@ mod cli;
 
 use anyhow::Context;
 use clap::Parser;
-use cli::{Cli, Command, Format, ReportFormat, RunArgs, ValidateArgs};
+use cli::{Cli, Command, Format, ReportArgs, ReportFormat, RunArgs, ValidateArgs};
 use sarcosim::output::Shard;
 use sarcosim::run::{RunOptions, RunSummary};
 use sarcosim::{compare, report, validate, Error, Scenario};
@@ -30,11 +30,7 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Run(args) => run(args),
         Command::Check { scenario } => check(&scenario),
-        Command::Report {
-            dir,
-            format,
-            output,
-        } => report(&dir, format, output.as_deref()),
+        Command::Report(args) => report(args),
         Command::Params { format } => params(format),
         Command::Validate(args) => validate(args),
         Command::Calibrate {
@@ -165,9 +161,31 @@ fn check(scenario: &Path) -> anyhow::Result<()> {
     print_out(&sarcosim::scenario::describe(&s))
 }
 
-fn report(dir: &Path, format: Option<ReportFormat>, output: Option<&Path>) -> anyhow::Result<()> {
-    sarcosim::output::verify(dir)?;
-    let results = report::load(dir)?;
+fn report(args: ReportArgs) -> anyhow::Result<()> {
+    let ReportArgs {
+        dir,
+        format,
+        output,
+        section,
+        arm,
+        draw,
+    } = args;
+    sarcosim::output::verify(&dir)?;
+    let results = report::load(&dir)?;
+    let data = matches!(format, Some(ReportFormat::Csv | ReportFormat::Json));
+    let mut sel = report::Selection {
+        arms: arm,
+        draws: draw.unwrap_or(if data {
+            report::Draws::All
+        } else {
+            report::Draws::Some(vec![0])
+        }),
+        ..Default::default()
+    };
+    if !section.is_empty() {
+        sel.sections = report::select::parse_sections(&section)?;
+    }
+    sel.check(&results.manifest.arms, results.manifest.draws)?;
     let exporter: &dyn compare::Exporter = match format {
         None => &compare::Text,
         Some(ReportFormat::Csv) => &compare::Csv,
@@ -175,15 +193,19 @@ fn report(dir: &Path, format: Option<ReportFormat>, output: Option<&Path>) -> an
         Some(ReportFormat::Markdown) => &compare::Markdown,
     };
     let mut text = match format {
-        None => report::text_report(&results).context("building the report")? + "\n",
+        None => report::text_report(&results, &sel).context("building the report")?,
         Some(_) => String::new(),
     };
-    let c = compare::Comparison::of(&results).context("comparing the arms")?;
-    text.push_str(&String::from_utf8(exporter.to_bytes(&c)?)?);
+    if format.is_some() || sel.shows(report::Section::Comparison) {
+        let c = compare::Comparison::of(&results).context("comparing the arms")?;
+        if format.is_none() {
+            text.push('\n');
+        }
+        text.push_str(&String::from_utf8(exporter.to_bytes(&sel.comparison(&c))?)?);
+    }
     match output {
         None => print_out(&text),
-        Some(p) => Ok(std::fs::write(p, text)
-            .map_err(|e| Error::io(p, e))
+        Some(p) => Ok(sarcosim::output::write_atomic(&p, text.as_bytes())
             .context("writing the report")?),
     }
 }

@@ -75,14 +75,28 @@ fn header(arms: &[&String]) -> Vec<String> {
     h
 }
 
-/// Rows of `outcomes` × `arms` for one contrast, of draw 0 or across draws.
+/// The row of `arm`, `outcome` and `contrast` of a draw (`None`: across draws).
+fn find<'a>(
+    c: &'a Comparison,
+    arm: &str,
+    outcome: &Outcome,
+    contrast: Contrast,
+    draw: Option<i32>,
+) -> Option<&'a Row> {
+    c.rows
+        .iter()
+        .find(|r| r.arm == arm && r.outcome == *outcome && r.contrast == contrast && r.draw == draw)
+}
+
+/// Rows of `outcomes` × `arms` for one contrast, of one draw or across draws (`None`).
 fn rows(
     c: &Comparison,
     outcomes: &[Outcome],
     arms: &[&String],
     contrast: Contrast,
-    across: bool,
+    draw: Option<i32>,
 ) -> Vec<Vec<String>> {
+    let across = draw.is_none();
     outcomes
         .iter()
         .map(|o| {
@@ -92,34 +106,43 @@ fn rows(
                 o.to_string()
             };
             let mut r = vec![name, o.unit().to_string()];
-            r.extend(arms.iter().map(|a| cell(c.find(a, o, contrast, across))));
+            r.extend(arms.iter().map(|a| cell(find(c, a, o, contrast, draw))));
             r
         })
         .collect()
 }
 
-/// The wide tables of a comparison.
+/// The wide tables of a comparison: levels and differences of each draw it holds rows of
+/// (draw 0 only, as `report` selects by default), then the differences across draws.
 pub fn tables(c: &Comparison) -> Vec<Table> {
     let others: Vec<&String> = c.arms.iter().filter(|a| **a != c.baseline).collect();
     let all: Vec<&String> = c.arms.iter().collect();
     let levels = Outcome::ratios(&c.checkpoints);
-    let mut out = vec![(
-        "Outcomes per arm (draw 0, 95 % Monte Carlo interval)".to_string(),
-        header(&all),
-        rows(c, &levels, &all, Contrast::Level, false),
-    )];
+    let shown = Outcome::shown(&c.checkpoints);
+    let mut draws: Vec<i32> = c.rows.iter().filter_map(|r| r.draw).collect();
+    draws.sort_unstable();
+    draws.dedup();
+    let mut out = Vec::new();
+    for d in draws {
+        out.push((
+            format!("Outcomes per arm (draw {d}, 95 % Monte Carlo interval)"),
+            header(&all),
+            rows(c, &levels, &all, Contrast::Level, Some(d)),
+        ));
+        if !others.is_empty() {
+            out.push((
+                format!(
+                    "Difference vs `{}` (paired, draw {d}, 95 % Monte Carlo interval; ICER: Fieller's)",
+                    c.baseline
+                ),
+                header(&others),
+                rows(c, &shown, &others, Contrast::Difference, Some(d)),
+            ));
+        }
+    }
     if others.is_empty() {
         return out;
     }
-    let shown = Outcome::shown(&c.checkpoints);
-    out.push((
-        format!(
-            "Difference vs `{}` (paired, draw 0, 95 % Monte Carlo interval; ICER: Fieller's)",
-            c.baseline
-        ),
-        header(&others),
-        rows(c, &shown, &others, Contrast::Difference, false),
-    ));
     if c.draws >= 2 {
         out.push((
             format!(
@@ -127,7 +150,7 @@ pub fn tables(c: &Comparison) -> Vec<Table> {
                 c.baseline, c.draws
             ),
             header(&others),
-            rows(c, &shown, &others, Contrast::Difference, true),
+            rows(c, &shown, &others, Contrast::Difference, None),
         ));
     }
     out

@@ -1,11 +1,19 @@
 //! Reading a results directory back: every shard's summary, checked to form one complete
 //! run, added up exactly (integer sums), and turned into the tables `sarcosim report`
 //! prints: the population over time and prevalence by age band, per arm.
+//!
+//! [`select`] says what a report shows (sections, arms, draws); [`text`] writes the text
+//! report.
+
+pub mod select;
+pub mod text;
+
+pub use select::{Draws, Section, Selection};
+pub use text::{render, text_report};
 
 use crate::error::{Error, Result};
 use crate::output::{Layout, Manifest, Shard, ShardStatus};
 use polars::prelude::*;
-use std::fmt::Write as _;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -243,52 +251,4 @@ pub fn by_age_band(r: &Results, arm: &str, draw: i32) -> Result<DataFrame> {
         .sort(["female", "age_band"], Default::default())
         .select(select)
         .collect()?)
-}
-
-/// Renders a frame as an aligned text table (floats with two decimals).
-pub fn render(df: &DataFrame) -> String {
-    let cols = df.columns();
-    let header: Vec<String> = cols.iter().map(|c| c.name().to_string()).collect();
-    let rows: Vec<Vec<String>> = (0..df.height())
-        .map(|i| {
-            cols.iter()
-                .map(|c| match c.get(i) {
-                    // A rate over no time (admissions at record 0) is undefined: shown as "-".
-                    Ok(AnyValue::Float64(v)) if v.is_nan() => "-".to_string(),
-                    Ok(AnyValue::Float64(v)) => format!("{v:.2}"),
-                    Ok(AnyValue::Float32(v)) => format!("{v:.2}"),
-                    Ok(AnyValue::Null) => "-".to_string(),
-                    Ok(AnyValue::String(s)) => s.to_string(),
-                    Ok(AnyValue::StringOwned(s)) => s.to_string(),
-                    Ok(v) => v.to_string(),
-                    Err(_) => "?".to_string(),
-                })
-                .collect()
-        })
-        .collect();
-    crate::table::aligned(&header, &rows, 0)
-}
-
-/// The whole text report of a results directory.
-pub fn text_report(r: &Results) -> Result<String> {
-    let m = &r.manifest;
-    let mut out = String::new();
-    // Nothing about how the run was split: a sharded run reports exactly like a whole one.
-    let _ = writeln!(
-        out,
-        "scenario {} · seed {} · {} persons per arm · engine {}",
-        m.identity.scenario, m.identity.seed, m.identity.population, m.identity.engine_version
-    );
-    for draw in 0..=m.draws as i32 {
-        for arm in &m.arms {
-            let _ = writeln!(out, "\n== arm {arm} · draw {draw}: population by year ==");
-            out.push_str(&render(&by_time(r, arm, draw)?));
-            let _ = writeln!(
-                out,
-                "\n== arm {arm} · draw {draw}: prevalence by age band (all records pooled) =="
-            );
-            out.push_str(&render(&by_age_band(r, arm, draw)?));
-        }
-    }
-    Ok(out)
 }
