@@ -7,6 +7,7 @@
 //! [`run::run`] does all of it into a results directory ([`output`]); [`report`] reads
 //! a results directory back.
 
+pub mod chart;
 pub mod checkpoints;
 pub mod compare;
 pub mod economics;

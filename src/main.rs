@@ -205,8 +205,9 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
     }
     match output {
         None => print_out(&text),
-        Some(p) => Ok(sarcosim::output::write_atomic(&p, text.as_bytes())
-            .context("writing the report")?),
+        Some(p) => Ok(
+            sarcosim::output::write_atomic(&p, text.as_bytes()).context("writing the report")?
+        ),
     }
 }
 

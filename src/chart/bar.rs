@@ -29,8 +29,21 @@ fn describe(frame: &Frame, base: f64, bars: &[&Bar]) -> String {
         "Tornado diagram of {}; base case {base:.4}, widest bar first.",
         frame.x.text()
     );
+    let v = |x: f64| {
+        if x.is_finite() {
+            format!("{x:.4}")
+        } else {
+            "none".into()
+        }
+    };
     for b in bars {
-        let _ = write!(d, " {}: {:.4} (low) to {:.4} (high).", b.label, b.low, b.high);
+        let _ = write!(
+            d,
+            " {}: {} (low) to {} (high).",
+            b.label,
+            v(b.low),
+            v(b.high)
+        );
     }
     d
 }
@@ -64,7 +77,10 @@ pub fn tornado_chart(frame: &Frame, base: f64, bars: &[Bar]) -> String {
     for (i, b) in sorted.iter().enumerate() {
         let y = a.top + row * i as f64;
         let h = (row * 0.7).min(28.0);
-        let mut g = format!(r#"<g class="series" data-label="{}">"#, super::escape(&b.label));
+        let mut g = format!(
+            r#"<g class="series" data-label="{}">"#,
+            super::escape(&b.label)
+        );
         for (j, v) in [b.low, b.high].into_iter().enumerate() {
             if !v.is_finite() {
                 continue;
@@ -81,7 +97,14 @@ pub fn tornado_chart(frame: &Frame, base: f64, bars: &[Bar]) -> String {
         g.push_str("</g>");
         c.raw(&g);
         let label = fit(&b.label, a.left - 12.0, FONT);
-        c.text(a.left - 6.0, y + row / 2.0 + 4.0, "end", FONT, &label, r#" class="label""#);
+        c.text(
+            a.left - 6.0,
+            y + row / 2.0 + 4.0,
+            "end",
+            FONT,
+            &label,
+            r#" class="label""#,
+        );
     }
     let x = sx.px(base);
     c.line((x, a.top), (x, a.bottom), "black", r#" stroke-width="1.5""#);
@@ -90,15 +113,33 @@ pub fn tornado_chart(frame: &Frame, base: f64, bars: &[Bar]) -> String {
 
 /// The value axis with its grid, ticks and title.
 fn axes(c: &mut Canvas, frame: &Frame, a: Area, sx: &Scale, ticks: &[f64]) {
-    let step = if ticks.len() > 1 { ticks[1] - ticks[0] } else { 1.0 };
+    let step = if ticks.len() > 1 {
+        ticks[1] - ticks[0]
+    } else {
+        1.0
+    };
     for v in ticks {
         let x = sx.px(*v);
         c.line((x, a.top), (x, a.bottom), "#e4e4e4", "");
-        c.text(x, a.bottom + 16.0, "middle", FONT, &super::tick_label(*v, step), "");
+        c.text(
+            x,
+            a.bottom + 16.0,
+            "middle",
+            FONT,
+            &super::tick_label(*v, step),
+            "",
+        );
     }
     c.line((a.left, a.bottom), (a.right, a.bottom), "black", "");
     let title = fit(&frame.x.text(), a.right - a.left, FONT);
-    c.text((a.left + a.right) / 2.0, a.bottom + 34.0, "middle", FONT, &title, "");
+    c.text(
+        (a.left + a.right) / 2.0,
+        a.bottom + 34.0,
+        "middle",
+        FONT,
+        &title,
+        "",
+    );
 }
 
 /// The two swatches above the bars, right-aligned inside the canvas.
@@ -123,18 +164,39 @@ mod tests {
 
     #[test]
     fn bars_are_sorted_widest_first_and_non_finite_ends_are_skipped() {
-        let f = Frame::new("tor", "Tornado", Axis::new("ICER", "USD per QALY"), Axis::new("", ""));
+        let f = Frame::new(
+            "tor",
+            "Tornado",
+            Axis::new("ICER", "USD per QALY"),
+            Axis::new("", ""),
+        );
         let bars = [
-            Bar { label: "narrow".into(), low: 9.0, high: 11.0 },
-            Bar { label: "wide <x>".into(), low: 0.0, high: 30.0 },
-            Bar { label: "half".into(), low: f64::NAN, high: 15.0 },
+            Bar {
+                label: "narrow".into(),
+                low: 9.0,
+                high: 11.0,
+            },
+            Bar {
+                label: "wide <x>".into(),
+                low: 0.0,
+                high: 30.0,
+            },
+            Bar {
+                label: "half".into(),
+                low: f64::NAN,
+                high: 15.0,
+            },
         ];
         let svg = tornado_chart(&f, 10.0, &bars);
         let wide = svg.find("wide &lt;x&gt;").unwrap();
         let narrow = svg.find("data-label=\"narrow\"").unwrap();
         assert!(wide < narrow, "widest first");
-        assert_eq!(svg.matches("<rect x=").count(), 5 + 2, "five bars, two swatches");
-        assert!(!svg.contains("NaN"));
+        assert_eq!(
+            svg.matches("<rect x=").count(),
+            5 + 2,
+            "five bars, two swatches"
+        );
+        assert!(!svg.contains("NaN"), "{svg}");
         let empty = tornado_chart(&f, 0.0, &[]);
         assert!(empty.contains(">no data<"));
     }

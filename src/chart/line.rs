@@ -90,7 +90,7 @@ fn describe(frame: &Frame, series: &[Series]) -> String {
 fn area(frame: &Frame, series: &[Series], y_labels: &[String]) -> Area {
     let widest = |labels: &mut dyn Iterator<Item = f64>| labels.fold(0.0, f64::max);
     let left = 30.0 + widest(&mut y_labels.iter().map(|l| text_width(l, FONT)));
-    let right_room = widest(&mut series.iter().map(|s| text_width(&s.label, FONT))) + 40.0;
+    let right_room = widest(&mut series.iter().map(|s| text_width(&s.shown_label(), FONT))) + 40.0;
     let top = if frame.note.is_empty() { 44.0 } else { 56.0 };
     Area {
         left: left.max(50.0),
@@ -103,12 +103,19 @@ fn area(frame: &Frame, series: &[Series], y_labels: &[String]) -> Area {
 /// A line chart of `series` (see the module docs); `include`: values the x and y axes
 /// must cover besides the data (0 for a prevalence, 0 and 1 for a probability).
 pub fn line_chart(frame: &Frame, series: &[Series], include: (&[f64], &[f64])) -> String {
-    let xs = series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.0).chain(s.band.iter().map(|b| b.0)));
+    let xs = series.iter().flat_map(|s| {
+        s.points
+            .iter()
+            .map(|p| p.0)
+            .chain(s.band.iter().map(|b| b.0))
+    });
     let ys = series.iter().flat_map(|s| {
         let line = s.finite().map(|p| p.1);
-        let band = s.band.iter().filter(|b| b.0.is_finite()).flat_map(|b| [b.1, b.2]);
+        let band = s
+            .band
+            .iter()
+            .filter(|b| b.0.is_finite())
+            .flat_map(|b| [b.1, b.2]);
         line.chain(band)
     });
     let has_data = series.iter().any(|s| s.finite().next().is_some());
@@ -142,8 +149,13 @@ fn draw_band(c: &mut Canvas, s: &Series, (sx, sy): (&Scale, &Scale)) {
     let mut run: Vec<(f64, f64, f64)> = Vec::new();
     let flush = |run: &mut Vec<(f64, f64, f64)>, c: &mut Canvas| {
         if run.len() >= 2 {
-            let upper = run.iter().map(|b| format!("{:.1},{:.1}", sx.px(b.0), sy.px(b.2)));
-            let lower = run.iter().rev().map(|b| format!("{:.1},{:.1}", sx.px(b.0), sy.px(b.1)));
+            let upper = run
+                .iter()
+                .map(|b| format!("{:.1},{:.1}", sx.px(b.0), sy.px(b.2)));
+            let lower = run
+                .iter()
+                .rev()
+                .map(|b| format!("{:.1},{:.1}", sx.px(b.0), sy.px(b.1)));
             let pts: Vec<String> = upper.chain(lower).collect();
             c.raw(&format!(
                 r#"<polygon class="band" fill="{}" fill-opacity="0.18" stroke="none" points="{}"/>"#,
@@ -176,7 +188,12 @@ fn draw_line(c: &mut Canvas, s: &Series, (sx, sy): (&Scale, &Scale)) {
             .iter()
             .map(|(x, y)| format!("{:.1},{:.1}", sx.px(*x), sy.px(*y)))
             .collect();
-        let _ = write!(g, r#"<polyline points="{}"{}/>"#, pts.join(" "), s.dash.attribute());
+        let _ = write!(
+            g,
+            r#"<polyline points="{}"{}/>"#,
+            pts.join(" "),
+            s.dash.attribute()
+        );
         if run.len() == 1 || s.markers {
             for (x, y) in &run {
                 let _ = write!(
@@ -213,12 +230,7 @@ fn label_ends(c: &mut Canvas, series: &[Series], a: Area, sy: &Scale) {
         let s = &series[*i];
         let extra = format!(r#" stroke-width="2"{}"#, s.dash.attribute());
         c.line((x, y), (x + 20.0, y), s.colour, &extra);
-        let label = if s.finite().next().is_some() {
-            s.label.clone()
-        } else {
-            format!("{} (no data)", s.label)
-        };
-        let text = fit(&label, room, FONT);
+        let text = fit(&s.shown_label(), room, FONT);
         c.text(x + 26.0, y + 4.0, "start", FONT, &text, r#" class="label""#);
     }
 }
@@ -229,7 +241,12 @@ mod tests {
     use crate::chart::{Axis, Dash};
 
     fn frame() -> Frame {
-        Frame::new("t", "Grip <P10> & \"P90\"", Axis::new("age", "years"), Axis::new("grip", "kg"))
+        Frame::new(
+            "t",
+            "Grip <P10> & \"P90\"",
+            Axis::new("age", "years"),
+            Axis::new("grip", "kg"),
+        )
     }
 
     /// Every text element's x and estimated right end, and its content.
@@ -257,9 +274,16 @@ mod tests {
 
     #[test]
     fn titles_and_labels_are_escaped() {
-        let s = vec![Series::new("men <P10> & co", 0, vec![(60.0, 30.0), (70.0, 25.0)])];
+        let s = vec![Series::new(
+            "men <P10> & co",
+            0,
+            vec![(60.0, 30.0), (70.0, 25.0)],
+        )];
         let svg = line_chart(&frame(), &s, (&[], &[]));
-        assert!(svg.contains("Grip &lt;P10&gt; &amp; &quot;P90&quot;"), "{svg}");
+        assert!(
+            svg.contains("Grip &lt;P10&gt; &amp; &quot;P90&quot;"),
+            "{svg}"
+        );
         assert!(svg.contains("men &lt;P10&gt; &amp; co"));
         assert!(!svg.contains("<P10>"));
         assert!(svg.contains("<title id=\"t-title\">") && svg.contains("<desc id=\"t-desc\">"));
@@ -267,7 +291,11 @@ mod tests {
 
     #[test]
     fn non_finite_points_break_the_line_and_an_all_nan_series_draws_nothing() {
-        let gap = Series::new("gap", 0, vec![(1.0, 1.0), (2.0, f64::NAN), (3.0, 3.0), (4.0, 2.0)]);
+        let gap = Series::new(
+            "gap",
+            0,
+            vec![(1.0, 1.0), (2.0, f64::NAN), (3.0, 3.0), (4.0, 2.0)],
+        );
         let nan = Series::new("nan", 1, vec![(1.0, f64::NAN), (2.0, f64::NAN)]);
         let empty = Series::new("empty", 2, vec![]);
         let svg = line_chart(&frame(), &[gap, nan, empty], (&[], &[]));
@@ -276,7 +304,10 @@ mod tests {
         let gap_group = &gap_group[..gap_group.find("</g>").unwrap()];
         assert_eq!(gap_group.matches("<polyline").count(), 2, "{gap_group}");
         assert!(svg.contains("nan (no data)") && svg.contains("empty (no data)"));
-        assert!(svg.contains("nan: no data."), "the text alternative says so");
+        assert!(
+            svg.contains("nan: no data."),
+            "the text alternative says so"
+        );
         let none = line_chart(&frame(), &[], (&[], &[]));
         assert!(none.contains("no data") && none.ends_with("</svg>\n"));
     }
@@ -286,17 +317,34 @@ mod tests {
         let long = "women EWGSOP2 confirmed, simulated survivors of the reference population";
         let series: Vec<Series> = (0..12)
             .map(|i| {
-                let mut s = Series::new(&format!("{long} {i}"), i, vec![(60.0, 10.0), (94.0, 10.0 + i as f64 * 0.01)]);
-                s.dash = if i % 2 == 0 { Dash::Solid } else { Dash::Dashed };
+                let mut s = Series::new(
+                    &format!("{long} {i}"),
+                    i,
+                    vec![(60.0, 10.0), (94.0, 10.0 + i as f64 * 0.01)],
+                );
+                s.dash = if i % 2 == 0 {
+                    Dash::Solid
+                } else {
+                    Dash::Dashed
+                };
                 s
             })
             .collect();
         let f = frame();
         let svg = line_chart(&f, &series, (&[], &[0.0]));
-        for (l, r, body) in texts(&svg) {
-            assert!(l >= 0.0 && r <= f.width, "{body}: {l}..{r} outside 0..{}", f.width);
+        // (The y axis title is rotated: its extent is vertical.)
+        for (l, r, body) in texts(&svg).into_iter().filter(|t| t.2 != "grip (kg)") {
+            assert!(
+                l >= 0.0 && r <= f.width,
+                "{body}: {l}..{r} outside 0..{}",
+                f.width
+            );
         }
-        assert_eq!(svg.matches("class=\"label\"").count(), 12, "one label per series");
+        assert_eq!(
+            svg.matches("class=\"label\"").count(),
+            12,
+            "one label per series"
+        );
     }
 
     #[test]
@@ -307,7 +355,10 @@ mod tests {
         }
         assert!(y.iter().all(|v| (50.0..=305.0).contains(v)), "{y:?}");
         let crowded = spread(&[200.0; 40], 50.0, 305.0);
-        assert!(crowded[0] >= 50.0 - 1e-9 && crowded[39] <= 305.0, "{crowded:?}");
+        assert!(
+            crowded[0] >= 50.0 - 1e-9 && crowded[39] <= 305.0,
+            "{crowded:?}"
+        );
     }
 
     #[test]

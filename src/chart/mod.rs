@@ -136,6 +136,15 @@ impl Series {
         }
     }
 
+    /// Its label, with "(no data)" when it has no finite point.
+    fn shown_label(&self) -> String {
+        if self.finite().next().is_some() {
+            self.label.clone()
+        } else {
+            format!("{} (no data)", self.label)
+        }
+    }
+
     /// The finite points.
     fn finite(&self) -> impl Iterator<Item = (f64, f64)> + '_ {
         self.points

@@ -30,9 +30,11 @@ pub fn nice_ticks(lo: f64, hi: f64, n: usize) -> Vec<f64> {
         })
         .unwrap_or(mag);
     let (first, last) = bounds(step);
+    // Rounded to the step's decimals (0.6, not 0.6000000000000001).
+    let scale = 10f64.powi((2.0 - step.log10().floor()).clamp(0.0, 15.0) as i32);
     (0..=(last - first) as usize)
         .map(|i| {
-            let v = (first + i as f64) * step;
+            let v = ((first + i as f64) * step * scale).round() / scale;
             // No "-0" tick.
             if v == 0.0 {
                 0.0
@@ -122,14 +124,20 @@ mod tests {
         assert_eq!(nice_ticks(0.0, 1.0, 5), vec![0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
         let t = nice_ticks(-350.0, 1200.0, 5);
         assert!(t[0] <= -350.0 && *t.last().unwrap() >= 1200.0, "{t:?}");
-        assert!(t.contains(&0.0), "a range across zero has a zero tick: {t:?}");
+        assert!(
+            t.contains(&0.0),
+            "a range across zero has a zero tick: {t:?}"
+        );
         assert!(t.iter().all(|v| !(v.is_sign_negative() && *v == 0.0)));
     }
 
     #[test]
     fn degenerate_ranges_still_get_ticks() {
         let one = nice_ticks(5.0, 5.0, 5);
-        assert!(one.len() >= 2 && one[0] < 5.0 && *one.last().unwrap() > 5.0, "{one:?}");
+        assert!(
+            one.len() >= 2 && one[0] < 5.0 && *one.last().unwrap() > 5.0,
+            "{one:?}"
+        );
         let zero = nice_ticks(0.0, 0.0, 5);
         assert!(zero[0] <= -1.0 && *zero.last().unwrap() >= 1.0, "{zero:?}");
         assert_eq!(nice_ticks(f64::NAN, f64::NAN, 5).first(), Some(&0.0));

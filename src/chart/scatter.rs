@@ -29,6 +29,15 @@ impl Cloud {
             .filter(|(x, y)| x.is_finite() && y.is_finite())
     }
 
+    /// Its label, with "(no data)" when it has no finite point.
+    fn shown_label(&self) -> String {
+        if self.finite().next().is_some() {
+            self.label.clone()
+        } else {
+            format!("{} (no data)", self.label)
+        }
+    }
+
     /// Where its label points: the centre, else the mean of its points.
     fn anchor(&self) -> Option<(f64, f64)> {
         if let Some(c) = self.centre.filter(|c| c.0.is_finite() && c.1.is_finite()) {
@@ -52,7 +61,11 @@ pub struct RefLine {
 }
 
 fn describe(frame: &Frame, clouds: &[Cloud], lines: &[RefLine]) -> String {
-    let mut d = format!("Scatter plot of {} against {}.", frame.y.text(), frame.x.text());
+    let mut d = format!(
+        "Scatter plot of {} against {}.",
+        frame.y.text(),
+        frame.x.text()
+    );
     for c in clouds {
         let n = c.finite().count();
         match c.anchor() {
@@ -72,8 +85,18 @@ fn describe(frame: &Frame, clouds: &[Cloud], lines: &[RefLine]) -> String {
 
 /// A scatter plot (see the module docs); the axes cover `include` points too (the
 /// origin of a cost-effectiveness plane).
-pub fn scatter_chart(frame: &Frame, clouds: &[Cloud], lines: &[RefLine], include: &[(f64, f64)]) -> String {
-    let pts = || clouds.iter().flat_map(Cloud::finite).chain(include.iter().copied());
+pub fn scatter_chart(
+    frame: &Frame,
+    clouds: &[Cloud],
+    lines: &[RefLine],
+    include: &[(f64, f64)],
+) -> String {
+    let pts = || {
+        clouds
+            .iter()
+            .flat_map(Cloud::finite)
+            .chain(include.iter().copied())
+    };
     let x_ticks = ticks_of(extent(pts().map(|p| p.0)), 6);
     let y_ticks = ticks_of(extent(pts().map(|p| p.1)), 5);
     let y_step = y_ticks[1] - y_ticks[0];
@@ -83,7 +106,7 @@ pub fn scatter_chart(frame: &Frame, clouds: &[Cloud], lines: &[RefLine], include
         .fold(0.0, f64::max);
     let widest_label = clouds
         .iter()
-        .map(|c| text_width(&c.label, FONT))
+        .map(|c| text_width(&c.shown_label(), FONT))
         .fold(0.0, f64::max);
     let a = Area {
         left: (30.0 + widest_tick).max(50.0),
@@ -126,7 +149,12 @@ fn reference_line(c: &mut Canvas, l: &RefLine, a: Area, (sx, sy): (&Scale, &Scal
         return;
     };
     let (p0, p1) = ((sx.px(*x0), sy.px(at(*x0))), (sx.px(*x1), sy.px(at(*x1))));
-    c.line(p0, p1, "#666666", r#" stroke-dasharray="5 4" class="refline""#);
+    c.line(
+        p0,
+        p1,
+        "#666666",
+        r#" stroke-dasharray="5 4" class="refline""#,
+    );
     let text = fit(&l.label, (p1.0 - a.left).max(40.0), 11.0);
     let y = (p1.1 + 14.0).clamp(a.top + 12.0, a.bottom - 4.0);
     c.text(p1.0 - 4.0, y, "end", 11.0, &text, r##" fill="#444444""##);
@@ -150,7 +178,11 @@ fn draw_cloud(c: &mut Canvas, cl: &Cloud, (sx, sy): (&Scale, &Scale)) {
             .iter()
             .map(|(x, y)| format!("{:.1},{:.1}", sx.px(*x), sy.px(*y)))
             .collect();
-        let _ = write!(g, r#"<polyline fill="none" stroke-width="2" points="{}"/>"#, pts.join(" "));
+        let _ = write!(
+            g,
+            r#"<polyline fill="none" stroke-width="2" points="{}"/>"#,
+            pts.join(" ")
+        );
     }
     for (x, y) in &finite {
         let _ = write!(
@@ -195,7 +227,14 @@ fn label_clouds(c: &mut Canvas, clouds: &[Cloud], a: Area, sy: &Scale) {
         } else {
             format!("{} (no data)", cl.label)
         };
-        c.text(x + 12.0, y + 4.0, "start", FONT, &fit(&label, room, FONT), r#" class="label""#);
+        c.text(
+            x + 12.0,
+            y + 4.0,
+            "start",
+            FONT,
+            &fit(&label, room, FONT),
+            r#" class="label""#,
+        );
     }
 }
 
@@ -205,7 +244,12 @@ mod tests {
     use crate::chart::{colour, Axis};
 
     fn frame() -> Frame {
-        Frame::new("ce", "CE plane", Axis::new("QALYs gained", "per person"), Axis::new("extra cost", "USD per person"))
+        Frame::new(
+            "ce",
+            "CE plane",
+            Axis::new("QALYs gained", "per person"),
+            Axis::new("extra cost", "USD per person"),
+        )
     }
 
     #[test]
@@ -240,6 +284,9 @@ mod tests {
             joined: true,
         };
         let svg = scatter_chart(&frame(), &[cloud], &[], &[]);
-        assert!(svg.contains("x (no data)") && svg.contains(">no data<"), "{svg}");
+        assert!(
+            svg.contains("x (no data)") && svg.contains(">no data<"),
+            "{svg}"
+        );
     }
 }

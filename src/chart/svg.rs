@@ -53,7 +53,6 @@ pub struct Area {
 pub struct Canvas {
     s: String,
     pub width: f64,
-    pub height: f64,
 }
 
 impl Canvas {
@@ -66,14 +65,14 @@ impl Canvas {
             s,
             r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{id}" width="{w}" height="{h}" viewBox="0 0 {w} {h}" role="img" aria-labelledby="{id}-title {id}-desc" font-family="sans-serif" font-size="{FONT}">"#
         );
-        let _ = writeln!(s, r#"<title id="{id}-title">{}</title>"#, escape(&frame.title));
+        let _ = writeln!(
+            s,
+            r#"<title id="{id}-title">{}</title>"#,
+            escape(&frame.title)
+        );
         let _ = writeln!(s, r#"<desc id="{id}-desc">{}</desc>"#, escape(desc));
         let _ = writeln!(s, r#"<rect width="{w}" height="{h}" fill="white"/>"#);
-        let mut c = Canvas {
-            s,
-            width: w,
-            height: h,
-        };
+        let mut c = Canvas { s, width: w };
         let title = fit(&frame.title, w - 20.0, 15.0);
         c.text(10.0, 20.0, "start", 15.0, &title, r#" font-weight="bold""#);
         if !frame.note.is_empty() {
@@ -108,18 +107,38 @@ impl Canvas {
 
     /// The axes of `area`: grid lines and tick labels, a zero line when zero is inside,
     /// and the axis titles.
-    pub fn axes(&mut self, frame: &Frame, area: Area, (xs, ys): (&Scale, &Scale), ticks: (&[f64], &[f64])) {
+    pub fn axes(
+        &mut self,
+        frame: &Frame,
+        area: Area,
+        (xs, ys): (&Scale, &Scale),
+        ticks: (&[f64], &[f64]),
+    ) {
         let (xt, yt) = ticks;
         let step = |t: &[f64]| if t.len() > 1 { t[1] - t[0] } else { 1.0 };
         for v in xt {
             let x = xs.px(*v);
             self.line((x, area.top), (x, area.bottom), "#e4e4e4", "");
-            self.text(x, area.bottom + 16.0, "middle", FONT, &tick_label(*v, step(xt)), "");
+            self.text(
+                x,
+                area.bottom + 16.0,
+                "middle",
+                FONT,
+                &tick_label(*v, step(xt)),
+                "",
+            );
         }
         for v in yt {
             let y = ys.px(*v);
             self.line((area.left, y), (area.right, y), "#e4e4e4", "");
-            self.text(area.left - 6.0, y + 4.0, "end", FONT, &tick_label(*v, step(yt)), "");
+            self.text(
+                area.left - 6.0,
+                y + 4.0,
+                "end",
+                FONT,
+                &tick_label(*v, step(yt)),
+                "",
+            );
         }
         let across_zero = |t: &[f64]| t[0] < 0.0 && t[t.len() - 1] > 0.0;
         if across_zero(xt) {
@@ -130,10 +149,22 @@ impl Canvas {
             let y = ys.px(0.0);
             self.line((area.left, y), (area.right, y), "#888888", "");
         }
-        self.line((area.left, area.bottom), (area.right, area.bottom), "black", "");
+        self.line(
+            (area.left, area.bottom),
+            (area.right, area.bottom),
+            "black",
+            "",
+        );
         self.line((area.left, area.top), (area.left, area.bottom), "black", "");
         let x_title = fit(&frame.x.text(), area.right - area.left, FONT);
-        self.text((area.left + area.right) / 2.0, area.bottom + 34.0, "middle", FONT, &x_title, "");
+        self.text(
+            (area.left + area.right) / 2.0,
+            area.bottom + 34.0,
+            "middle",
+            FONT,
+            &x_title,
+            "",
+        );
         let y_mid = (area.top + area.bottom) / 2.0;
         let y_title = fit(&frame.y.text(), area.bottom - area.top, FONT);
         let rotate = format!(r#" transform="rotate(-90 14 {y_mid:.1})""#);
@@ -142,8 +173,18 @@ impl Canvas {
 
     /// A "no data" message in the middle of `area`.
     pub fn no_data(&mut self, area: Area) {
-        let (x, y) = ((area.left + area.right) / 2.0, (area.top + area.bottom) / 2.0);
-        self.text(x, y, "middle", 14.0, "no data", r##" fill="#666666" class="no-data""##);
+        let (x, y) = (
+            (area.left + area.right) / 2.0,
+            (area.top + area.bottom) / 2.0,
+        );
+        self.text(
+            x,
+            y,
+            "middle",
+            14.0,
+            "no data",
+            r##" fill="#666666" class="no-data""##,
+        );
     }
 
     /// The finished document.

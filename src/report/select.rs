@@ -54,7 +54,10 @@ pub fn parse_sections(names: &[String]) -> Result<Vec<Section>> {
         if n == "all" {
             out.extend(Section::ALL.map(|(_, s)| s));
         } else {
-            out.push(n.parse().map_err(|e| Error::BadInput(format!("--section: {e} or all")))?);
+            out.push(
+                n.parse()
+                    .map_err(|e| Error::BadInput(format!("--section: {e} or all")))?,
+            );
         }
     }
     out.sort_unstable();
@@ -256,7 +259,10 @@ mod tests {
             ..Selection::default()
         };
         let e = sel.check(&arms, 2).unwrap_err();
-        assert!(e.is_bad_input() && e.to_string().contains("baseline, rt"), "{e}");
+        assert!(
+            e.is_bad_input() && e.to_string().contains("baseline, rt"),
+            "{e}"
+        );
         let sel = Selection {
             draws: Draws::Some(vec![3]),
             ..Selection::default()
@@ -265,7 +271,10 @@ mod tests {
         assert!(e.to_string().contains("draws 0..=2"), "{e}");
         assert!("x".parse::<Draws>().unwrap_err().contains("not a draw"));
         let e = "years".parse::<Section>().unwrap_err();
-        assert!(e.contains("overview, by-year, age-bands, comparison"), "{e}");
+        assert!(
+            e.contains("overview, by-year, age-bands, comparison"),
+            "{e}"
+        );
         assert_eq!("age-bands".parse::<Section>(), Ok(Section::AgeBands));
         let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         let all = parse_sections(&names(&["comparison", "all"])).unwrap();

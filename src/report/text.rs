@@ -39,13 +39,14 @@ pub fn overview(r: &Results, arms: &[&String], draw: i32) -> Result<DataFrame> {
     let mut frames = Vec::new();
     for arm in arms {
         let t = by_time(r, arm, draw)?;
+        // Admissions are a rate between records: not a state at the last one.
         let cols: Vec<Expr> = t
             .get_column_names()
             .into_iter()
+            .filter(|name| !name.starts_with("admissions"))
             .map(|name| match name.as_str() {
                 "deaths" => col("deaths").sum().alias("deaths (all years)"),
-                n if n.starts_with("admissions") => col(n.as_str()).mean().alias("admissions /1000 py (mean)"),
-                n => col(n.as_str()).last(),
+                n => col(n).last(),
             })
             .collect();
         let mut select = vec![lit(arm.as_str()).alias("arm")];
@@ -64,7 +65,11 @@ pub fn text_report(r: &Results, sel: &Selection) -> Result<String> {
     let _ = writeln!(
         out,
         "scenario {} · seed {} · {} persons per arm · draws 0..={} · engine {}",
-        m.identity.scenario, m.identity.seed, m.identity.population, m.draws, m.identity.engine_version
+        m.identity.scenario,
+        m.identity.seed,
+        m.identity.population,
+        m.draws,
+        m.identity.engine_version
     );
     let shown: Vec<&str> = Section::ALL
         .iter()
