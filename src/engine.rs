@@ -56,7 +56,7 @@ impl<'a> Plan<'a> {
         let models = (first_draw..=scenario.draws)
             .map(|d| {
                 let params = base.for_draw(scenario.seed, d, &pinned);
-                reference::calibrated_model(params, scenario.step)
+                reference::calibrated_model_for(params, scenario.step, &scenario.mortality)
             })
             .collect();
         let mut plan = Self::with_models(scenario, persons, models);

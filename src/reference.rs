@@ -13,14 +13,13 @@
 //! receives the result ([`Model::new`] takes a [`Reference`]).
 
 use crate::life::{Course, Observer, Schedule, Stepped, Subject};
-use crate::model::life_table::FIRST_AGE;
-use crate::model::mortality::{
-    hazard_ratio, life_table_hazard, AgeTable, Reference, StartLaw, MAX_AGE,
-};
+use crate::model::life_table::{self, LifeTable, FIRST_AGE};
+use crate::model::mortality::{hazard_ratio, AgeTable, Reference, StartLaw, MAX_AGE};
 use crate::model::{Model, Person};
 use crate::params::Params;
 use crate::population;
 use crate::rng::REFERENCE_PERSON_BASE;
+use crate::scenario::mortality::Mortality;
 use crate::scenario::{Cohort, Dist};
 use crate::time::{Duration, Unit};
 use rayon::prelude::*;
@@ -59,18 +58,31 @@ pub fn reference_cohort() -> Cohort {
     }
 }
 
-/// The raw life table and the analytic starting law: where the calibration starts.
+/// The raw default life table and the analytic starting law: where the calibration starts.
 pub fn uncalibrated(params: &Params) -> Reference {
+    uncalibrated_on(params, life_table::default_table())
+}
+
+/// The raw `table` and the analytic starting law.
+pub fn uncalibrated_on(params: &Params, table: &LifeTable) -> Reference {
     Reference {
-        hazard: life_table_hazard(),
+        hazard: table.hazard(),
         start: StartLaw::analytic(params),
     }
 }
 
-/// A model of these parameters with mortality calibrated to the life table.
+/// A model of these parameters with mortality calibrated to the default life table.
 pub fn calibrated_model(params: Params, step: Duration) -> Model {
-    let reference = calibrate(&params);
-    Model::new(params, step, &reference)
+    calibrated_model_for(params, step, &Mortality::default())
+}
+
+/// A model of these parameters following a scenario's `[mortality]`: calibrated to its
+/// life table, with its improvement.
+pub fn calibrated_model_for(params: Params, step: Duration, mortality: &Mortality) -> Model {
+    let reference = calibrate_on(&params, &mortality.life_table);
+    let mut model = Model::new(params, step, &reference);
+    model.mortality_improvement = mortality.improvement_per_year;
+    model
 }
 
 /// What a reference person shows at the start of a year of age (their last record).
@@ -217,11 +229,16 @@ fn measured(logs: &AgeTable, analytic: &AgeTable) -> AgeTable {
     t
 }
 
+/// [`calibrate_on`] the default life table.
+pub fn calibrate(params: &Params) -> Reference {
+    calibrate_on(params, life_table::default_table())
+}
+
 /// Scales of the life-table hazard by sex and age so that the reference population,
 /// simulated with this model, dies at the table's rates; and the starting law measured on
 /// the survivors of that population (see [`StartLaw`]).
-pub fn calibrate(params: &Params) -> Reference {
-    let start = uncalibrated(params);
+pub fn calibrate_on(params: &Params, table: &LifeTable) -> Reference {
+    let start = uncalibrated_on(params, table);
     let (lt, analytic) = (start.hazard, start.start);
     let month = Duration {
         count: 1.0,

@@ -3,7 +3,7 @@
 //! what Kortebein 2007 measured, training gains, and deaths follow the life table.
 //! The full validation suite with published intervals is `sarcosim validate`.
 
-use sarcosim::model::life_table::{FIRST_AGE, QX_MEN, QX_WOMEN};
+use sarcosim::model::life_table::{default_table, FIRST_AGE};
 use sarcosim::model::{Model, Modifiers, Person, Streams};
 use sarcosim::params::Params;
 use sarcosim::population;
@@ -162,7 +162,11 @@ fn the_reference_population_dies_at_the_life_table_rates() {
         }
     }
     for (lo, hi) in [(55, 65), (65, 75), (75, 85)] {
-        for (sex, qx) in [QX_MEN, QX_WOMEN].iter().enumerate() {
+        for (sex, qx) in [false, true]
+            .map(|f| default_table().qx(f))
+            .iter()
+            .enumerate()
+        {
             let d: u32 = (lo..hi).map(|a| deaths[a][sex]).sum();
             let expected: f64 = (lo..hi)
                 .map(|a| f64::from(at_risk[a][sex]) * qx[a - FIRST_AGE])

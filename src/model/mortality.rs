@@ -12,7 +12,6 @@
 //! the calibration produces.
 
 pub use super::life_table::MAX_AGE;
-use super::life_table::{FIRST_AGE, QX_MEN, QX_WOMEN};
 use super::Person;
 use crate::params::Params;
 
@@ -80,26 +79,10 @@ pub struct Reference {
     pub start: StartLaw,
 }
 
-/// The life table's force of mortality μ = −ln(1 − qx), extended log-linearly outside
-/// ages 50-100 with the slope of the nearest ten years.
+/// The default life table's force of mortality μ = −ln(1 − qx), extended log-linearly
+/// outside its ages with the slope of the nearest ten years ([`super::life_table`]).
 pub fn life_table_hazard() -> AgeTable {
-    let mut out = [[0.0; MAX_AGE + 1]; 2];
-    for (sex, qx) in [QX_MEN, QX_WOMEN].iter().enumerate() {
-        let mu: Vec<f64> = qx.iter().map(|q| -(1.0 - q).ln()).collect();
-        let last = mu.len() - 1;
-        let slope_lo = (mu[10] / mu[0]).ln() / 10.0;
-        let slope_hi = (mu[last] / mu[last - 10]).ln() / 10.0;
-        for (age, cell) in out[sex].iter_mut().enumerate() {
-            *cell = if age < FIRST_AGE {
-                mu[0] * (slope_lo * (age as f64 - FIRST_AGE as f64)).exp()
-            } else if age - FIRST_AGE <= last {
-                mu[age - FIRST_AGE]
-            } else {
-                mu[last] * (slope_hi * (age - FIRST_AGE - last) as f64).exp()
-            };
-        }
-    }
-    out
+    super::life_table::default_table().hazard()
 }
 
 /// The person's hazard ratio against a person with no conditions and reference grip.

@@ -63,6 +63,9 @@ pub struct Model {
     pub bed_days_per_step: u32,
     /// Calibrated yearly baseline hazard by sex and age.
     pub hazard: AgeTable,
+    /// Yearly fall of the baseline hazard over run time (`[mortality]
+    /// improvement_per_year`, 0 to 0.1): ×(1 − r)^(years since the start).
+    pub mortality_improvement: f64,
     /// Starting muscle by age, measured on the same reference population.
     pub start_law: StartLaw,
     /// Height lost with age.
@@ -170,6 +173,7 @@ impl Model {
             step_days,
             bed_days_per_step: step_days.round().max(1.0) as u32,
             hazard: reference.hazard,
+            mortality_improvement: 0.0,
             start_law: reference.start,
             stature,
             almi_reference,
@@ -220,7 +224,14 @@ impl Model {
         let s = usize::from(person.female);
         // Via i32: a float→usize cast is a dozen instructions on x86-64, and ages fit.
         let age = (person.age.max(0.0) as i32 as usize).min(MAX_AGE);
-        self.hazard[s][age] * mortality::hazard_ratio(person, self.grip_reference[s], &self.params)
+        let rate = self.hazard[s][age]
+            * mortality::hazard_ratio(person, self.grip_reference[s], &self.params);
+        if self.mortality_improvement > 0.0 {
+            // At most 1, so `death_rate_upper` stays an upper bound.
+            rate * (1.0 - self.mortality_improvement).powf(person.age - person.start_age)
+        } else {
+            rate
+        }
     }
 
     /// The exact decisions, out of line so that the compiler does not compute them

@@ -64,9 +64,10 @@ pub struct RunIdentity {
 /// parameter table (values, ranges, sources), the engine version and the life table. Two
 /// builds with the same fingerprint simulate the same persons identically.
 pub fn model_fingerprint() -> String {
-    use crate::model::life_table::{QX_MEN, QX_WOMEN};
+    let lt = crate::model::life_table::default_table();
     let table = serde_json::to_string(crate::params::TABLE).unwrap_or_default();
-    let text = format!("{table}\n{ENGINE_VERSION}\n{QX_MEN:?}\n{QX_WOMEN:?}");
+    let (men, women) = (lt.qx(false), lt.qx(true));
+    let text = format!("{table}\n{ENGINE_VERSION}\n{men:?}\n{women:?}");
     format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
 }
 

@@ -50,7 +50,10 @@ pub fn parse_scenario(text: &str, file: &str) -> Result<Scenario, ScenarioError>
             return Err(finish(file, &locator, problems));
         }
     };
-    let scenario = check(&raw, &mut problems);
+    let base = std::path::Path::new(file)
+        .parent()
+        .unwrap_or(std::path::Path::new(""));
+    let scenario = check(&raw, base, &mut problems);
     if problems.is_empty() {
         Ok(scenario.expect("no problems means a scenario"))
     } else {
@@ -98,6 +101,7 @@ const TOP_KEYS: &[&str] = &[
     "output",
     "economics",
     "comparison",
+    "mortality",
 ];
 const COHORT_KEYS: &[&str] = &[
     "name",
@@ -160,6 +164,7 @@ fn unknown_key_hint(path: &KeyPath) -> Option<String> {
         "arm" => ARM_KEYS,
         "economics" => ECONOMICS_KEYS,
         "comparison" => &["times", "ages"],
+        "mortality" => &["life_table", "improvement_per_year"],
         _ => &["name", "description", "trajectories"],
     };
     // Inside an arm: also every intervention key (an entry's own unknown keys are found by
@@ -178,7 +183,11 @@ fn unknown_key_hint(path: &KeyPath) -> Option<String> {
 }
 
 /// Runs every check, pushing problems; returns the scenario when it could be built.
-fn check(raw: &RawScenario, problems: &mut Vec<Problem>) -> Option<Scenario> {
+fn check(
+    raw: &RawScenario,
+    base: &std::path::Path,
+    problems: &mut Vec<Problem>,
+) -> Option<Scenario> {
     let top = KeyPath::root();
     let name = check_name(raw.name.as_deref(), problems);
     let (seed, population, draws) = check_counts(raw, problems);
@@ -208,6 +217,12 @@ fn check(raw: &RawScenario, problems: &mut Vec<Problem>) -> Option<Scenario> {
         problems,
     );
     check_parameters(&raw.parameters, problems);
+    let mortality = super::mortality::check_mortality(
+        raw.mortality.as_ref(),
+        base,
+        &top.key("mortality"),
+        problems,
+    );
     let trajectories = check_trajectories(raw, problems);
     if !problems.is_empty() {
         return None;
@@ -230,6 +245,7 @@ fn check(raw: &RawScenario, problems: &mut Vec<Problem>) -> Option<Scenario> {
         output: OutputSpec { trajectories },
         economics,
         checkpoints,
+        mortality,
     };
     problems.extend(check_sizes(&scenario));
     problems.is_empty().then_some(scenario)

@@ -11,6 +11,7 @@ pub mod comparison;
 pub mod economics;
 pub mod interventions;
 pub mod locate;
+pub mod mortality;
 pub mod problem;
 pub mod raw;
 
@@ -52,6 +53,10 @@ pub struct Scenario {
     pub economics: crate::economics::Economics,
     /// Times and ages at which the comparison reports burden and prevalence.
     pub checkpoints: Vec<crate::checkpoints::Checkpoint>,
+    /// The life table and its improvement (`[mortality]`); left out of the fingerprint
+    /// when it is the default.
+    #[serde(skip_serializing_if = "mortality::Mortality::is_default")]
+    pub mortality: mortality::Mortality,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -355,6 +360,9 @@ pub fn describe(s: &Scenario) -> String {
     }
     let labels: Vec<&str> = s.checkpoints.iter().map(|c| c.label.as_str()).collect();
     let _ = writeln!(o, "checkpoints {}", labels.join(", "));
+    if !s.mortality.is_default() {
+        let _ = writeln!(o, "{}", s.mortality.describe());
+    }
     o
 }
 

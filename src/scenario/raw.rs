@@ -24,6 +24,14 @@ pub struct RawScenario {
     pub output: Option<RawOutput>,
     pub economics: Option<RawEconomics>,
     pub comparison: Option<RawComparison>,
+    pub mortality: Option<RawMortality>,
+}
+
+/// `[mortality]`: a life table (shipped name or CSV path) and a yearly improvement.
+#[derive(Debug, Default, Deserialize)]
+pub struct RawMortality {
+    pub life_table: Option<String>,
+    pub improvement_per_year: Option<f64>,
 }
 
 /// `[comparison]`: checkpoints of the paired comparison.

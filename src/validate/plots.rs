@@ -4,7 +4,7 @@
 use super::sim::Life;
 use super::{gait_mean, grip_quantile, Runs, BOHANNON, BOHANNON_BANDS, DODDS};
 use crate::chart::{line_chart, Axis, Dash, Frame, Series};
-use crate::model::life_table::{FIRST_AGE, QX_MEN, QX_WOMEN};
+use crate::model::life_table::{default_table, FIRST_AGE};
 
 /// The charts of `docs/validation.md`: (file name, SVG).
 pub fn charts(r: &Runs) -> Vec<(String, String)> {
@@ -114,7 +114,7 @@ fn gait_chart(a: &[Life]) -> (String, String) {
 fn survival_chart(a: &[Life]) -> (String, String) {
     let mut surv = Vec::new();
     for (sex, female) in [false, true].into_iter().enumerate() {
-        let qx = if female { QX_WOMEN } else { QX_MEN };
+        let qx = default_table().qx(female);
         let start = a.iter().filter(|l| l[0].female == female).count() as f64;
         let sim = (0..a[0].len())
             .map(|k| {

@@ -8,7 +8,7 @@ use super::measures::{
 use super::sim::Life;
 use super::stats::{estimate, mean, percent, quantile};
 use super::{judge, Role, Row, Runs, Spec, ALM_SHARE_OF_LEAN, LEG_SHARE_OF_ALM, TRAINING_WEEKS};
-use crate::model::life_table::{FIRST_AGE, QX_MEN, QX_WOMEN};
+use crate::model::life_table::{default_table, FIRST_AGE};
 
 const SEX: [&str; 2] = ["men", "women"];
 
@@ -187,7 +187,7 @@ fn gait_and_testosterone(a: &[Life], rows: &mut Vec<Row>) {
 fn mortality(a: &[Life], rows: &mut Vec<Row>) {
     let n = a.len();
     for (sex, female) in [false, true].into_iter().enumerate() {
-        let qx = if female { QX_WOMEN } else { QX_MEN };
+        let qx = default_table().qx(female);
         for lo in [60usize, 70, 80] {
             rows.push(judge(
                 Spec {
