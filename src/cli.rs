@@ -8,6 +8,8 @@ pub enum ReportFormat {
     Csv,
     Json,
     Markdown,
+    /// One self-contained page: provenance, charts and the comparison tables.
+    Html,
 }
 use std::path::PathBuf;
 
@@ -33,6 +35,13 @@ pub enum Command {
     /// across-draw summary; with --format, write only the comparison as csv, json or
     /// markdown.
     Report(ReportArgs),
+    /// Write the charts of a results directory as standalone SVG files.
+    Plot {
+        dir: PathBuf,
+        /// Directory to write the charts into (created if missing).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Print the parameter table: name, value, unit, uncertainty and source.
     Params {
         /// Output format.

@@ -31,6 +31,7 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
         Command::Run(args) => run(args),
         Command::Check { scenario } => check(&scenario),
         Command::Report(args) => report(args),
+        Command::Plot { dir, out } => plot(&dir, &out),
         Command::Params { format } => params(format),
         Command::Validate(args) => validate(args),
         Command::Calibrate {
@@ -186,18 +187,23 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
         sel.sections = report::select::parse_sections(&section)?;
     }
     sel.check(&results.manifest.arms, results.manifest.draws)?;
-    let exporter: &dyn compare::Exporter = match format {
-        None => &compare::Text,
-        Some(ReportFormat::Csv) => &compare::Csv,
-        Some(ReportFormat::Json) => &compare::Json,
-        Some(ReportFormat::Markdown) => &compare::Markdown,
-    };
     let mut text = match format {
         None => report::text_report(&results, &sel).context("building the report")?,
         Some(_) => String::new(),
     };
     if format.is_some() || sel.shows(report::Section::Comparison) {
         let c = compare::Comparison::of(&results).context("comparing the arms")?;
+        let html = compare::Html {
+            results: &results,
+            all_draws: &c,
+        };
+        let exporter: &dyn compare::Exporter = match format {
+            None => &compare::Text,
+            Some(ReportFormat::Csv) => &compare::Csv,
+            Some(ReportFormat::Json) => &compare::Json,
+            Some(ReportFormat::Markdown) => &compare::Markdown,
+            Some(ReportFormat::Html) => &html,
+        };
         if format.is_none() {
             text.push('\n');
         }
@@ -209,6 +215,20 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
             sarcosim::output::write_atomic(&p, text.as_bytes()).context("writing the report")?
         ),
     }
+}
+
+/// `sarcosim plot DIR --out CHARTS`: the charts of the HTML report as SVG files.
+fn plot(dir: &Path, out: &Path) -> anyhow::Result<()> {
+    sarcosim::output::verify(dir)?;
+    let results = report::load(dir)?;
+    let c = compare::Comparison::of(&results).context("comparing the arms")?;
+    let charts = report::charts::charts(&results, Some(&c))?;
+    std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
+    for (id, svg) in &charts {
+        sarcosim::output::write_atomic(&out.join(format!("{id}.svg")), svg.as_bytes())?;
+    }
+    eprintln!("{} charts → {}", charts.len(), out.display());
+    Ok(())
 }
 
 fn params(format: Format) -> anyhow::Result<()> {

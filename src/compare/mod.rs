@@ -25,7 +25,7 @@ pub mod outcome;
 pub mod read;
 pub mod stats;
 
-pub use export::{Csv, Exporter, Json, Markdown, Parquet, Text};
+pub use export::{Csv, Exporter, Html, Json, Markdown, Parquet, Text};
 pub use outcome::{Kind, Outcome};
 
 use crate::checkpoints::Checkpoint;

@@ -5,6 +5,7 @@
 //! [`select`] says what a report shows (sections, arms, draws); [`text`] writes the text
 //! report.
 
+pub mod charts;
 pub mod select;
 pub mod text;
 

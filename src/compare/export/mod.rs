@@ -4,11 +4,13 @@
 //! also needs the run's summary holds the loaded [`crate::report::Results`] itself.
 
 mod csv;
+mod html;
 mod parquet;
 pub mod tables;
 mod text;
 
 pub use csv::Csv;
+pub use html::Html;
 pub use parquet::Parquet;
 pub use text::{Markdown, Text};
 
