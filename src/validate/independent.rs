@@ -19,7 +19,7 @@ const LIFE: &str = "life-course-from-30";
 const SEX: [&str; 2] = ["men", "women"];
 
 /// The living records of `sex` (both when `None`) at ages lo..=hi of the life-course design.
-fn recs<'a>(
+pub(super) fn recs<'a>(
     lives: &'a [Life],
     it: &'a mut dyn Iterator<Item = usize>,
     sex: Option<bool>,
@@ -36,7 +36,7 @@ fn recs<'a>(
 }
 
 /// Share (%) of records of one sex at ages lo..=hi for which `flag` holds.
-fn share(
+pub(super) fn share(
     l: &[Life],
     it: &mut dyn Iterator<Item = usize>,
     female: bool,
@@ -47,7 +47,7 @@ fn share(
 }
 
 /// A share over both sexes, each sex weighted as in the published sample (`women` share).
-fn share_both(
+pub(super) fn share_both(
     l: &[Life],
     it: &mut dyn Iterator<Item = usize>,
     women: f64,
@@ -66,7 +66,7 @@ fn bmi(s: &Snap) -> f64 {
 
 /// An independent target of the life-course design.
 #[allow(clippy::too_many_arguments)]
-fn spec(
+pub(super) fn spec(
     id: String,
     measure: String,
     source: &'static str,
@@ -91,7 +91,7 @@ fn spec(
 }
 
 /// `v` divided and multiplied by `f`.
-fn ratio_band(v: f64, f: f64) -> (f64, f64) {
+pub(super) fn ratio_band(v: f64, f: f64) -> (f64, f64) {
     (v / f, v * f)
 }
 

@@ -19,6 +19,7 @@ pub mod report;
 pub mod sim;
 pub mod stats;
 pub mod targets;
+pub mod wider;
 
 pub use measures::{
     below_gould_t2, ewgsop1, ewgsop2_confirmed, gait_mean, grip_quantile, prevalence,
@@ -35,7 +36,7 @@ use sim::{simulate, Life};
 use stats::Estimate;
 
 /// The validation designs, shipped with the project.
-pub const SCENARIOS: [(&str, &str); 6] = [
+pub const SCENARIOS: [(&str, &str); 7] = [
     (
         "ageing-from-50.toml",
         include_str!("../../scenarios/validation/ageing-from-50.toml"),
@@ -59,6 +60,10 @@ pub const SCENARIOS: [(&str, &str); 6] = [
     (
         "life-course-from-30.toml",
         include_str!("../../scenarios/validation/life-course-from-30.toml"),
+    ),
+    (
+        "testosterone-trial.toml",
+        include_str!("../../scenarios/validation/testosterone-trial.toml"),
     ),
 ];
 
@@ -198,6 +203,8 @@ pub struct Runs {
     pub cross: Vec<Life>,
     /// The life course from 30 ([`independent`]).
     pub life: Vec<Life>,
+    /// The arms of `testosterone-trial.toml`: placebo, testosterone ([`wider`]).
+    pub testosterone: Vec<Vec<Life>>,
 }
 
 /// Training lasts 20 weeks in the trial design.
@@ -221,6 +228,7 @@ pub fn run_designs(params: &Params, hazard: &mortality::Reference, opts: &Option
         bed: first(&sc[3]),
         cross: first(&sc[4]),
         life: first(&sc[5]),
+        testosterone: arms(&sc[6]),
     }
 }
 

@@ -54,6 +54,7 @@ pub fn targets(r: &Runs) -> Vec<Row> {
     bed_rest(&r.bed, &mut rows);
     young_vs_old(&r.cross, &mut rows);
     super::independent::targets(r, &mut rows);
+    super::wider::targets(r, &mut rows);
     rows
 }
 
