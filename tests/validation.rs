@@ -36,6 +36,11 @@ const KNOWN_FAILURES: &[&str] = &[
     "barone-weight-30-to-65-m",
     "launer-bmi-80s-vs-60s-m",
     "launer-bmi-80s-vs-60s-w",
+    // Added with src/validate/wider.rs (issue 12), failing before any structural change.
+    "ukb-probable-sarcopenia-40-69",
+    "stover-very-slow-gait-65",
+    "do-health-fnih",
+    "age2015-testosterone-lean",
 ];
 
 /// Known failures far enough outside their tolerance that 3,000 persons still fail them.

@@ -91,7 +91,7 @@ pub(super) fn spec(
 }
 
 /// `v` divided and multiplied by `f`.
-pub(super) fn ratio_band(v: f64, f: f64) -> (f64, f64) {
+fn ratio_band(v: f64, f: f64) -> (f64, f64) {
     (v / f, v * f)
 }
 

@@ -4,7 +4,7 @@
 //! these sources sets a parameter or enters the calibration objective; each tolerance and
 //! its reason were committed before the first run that computed it.
 
-use super::independent::{ratio_band, share_both, spec};
+use super::independent::{share_both, spec};
 use super::sim::Life;
 use super::stats::{estimate, mean};
 use super::{judge, Role, Row, Runs, Spec, ALM_SHARE_OF_LEAN};
