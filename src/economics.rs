@@ -120,6 +120,64 @@ impl Economics {
         e
     }
 
+    /// The inputs draws 1..K sample, by name (`economics.utility`,
+    /// `economics.cost_per_condition_per_year.ckd`, ...) with their values here, in the
+    /// order [`Economics::for_draw`] samples them: the columns of `parameters.parquet`.
+    /// None when `vary_in_draws` is off; a cost or decrement whose central value is 0 is
+    /// left out (it is sampled as a multiple of 0: always 0).
+    pub fn sampled_inputs(&self, central: &Economics) -> Vec<(String, f64)> {
+        if !central.vary_in_draws {
+            return Vec::new();
+        }
+        let per = |key: &str, c: &[f64; 5], v: &[f64; 5]| -> Vec<(String, f64, f64)> {
+            (0..5)
+                .map(|i| {
+                    let name = crate::scenario::CONDITIONS[i];
+                    (format!("economics.{key}.{name}"), c[i], v[i])
+                })
+                .collect()
+        };
+        let mut all = vec![
+            ("economics.utility".to_string(), 1.0, self.utility),
+            (
+                "economics.utility_sarcopenia".to_string(),
+                1.0,
+                self.utility_sarcopenia,
+            ),
+        ];
+        let pc = "utility_per_condition";
+        all.extend(per(
+            pc,
+            &central.utility_per_condition,
+            &self.utility_per_condition,
+        ));
+        all.push((
+            "economics.cost_sarcopenia_per_year".to_string(),
+            central.cost_sarcopenia_per_year,
+            self.cost_sarcopenia_per_year,
+        ));
+        all.push((
+            "economics.cost_per_bed_day".to_string(),
+            central.cost_per_bed_day,
+            self.cost_per_bed_day,
+        ));
+        let cc = "cost_per_condition_per_year";
+        all.extend(per(
+            cc,
+            &central.cost_per_condition_per_year,
+            &self.cost_per_condition_per_year,
+        ));
+        all.push((
+            "economics.intervention_cost_scale".to_string(),
+            central.intervention_cost_scale,
+            self.intervention_cost_scale,
+        ));
+        all.into_iter()
+            .filter(|(_, c, _)| *c != 0.0)
+            .map(|(n, _, v)| (n, v))
+            .collect()
+    }
+
     /// Discount factor at run time `t` years.
     #[inline]
     pub fn discount(&self, t: f64) -> f64 {

@@ -24,6 +24,14 @@ use std::sync::mpsc::sync_channel;
 /// Persons per chunk: small enough to balance two threads, large enough to amortise.
 pub const CHUNK_PERSONS: u64 = 512;
 
+/// The parameters of draw `draw` of a scenario: its central values with its overrides in
+/// draw 0; later draws sample every uncertain parameter the scenario does not pin. The
+/// one place a run (and `parameters.parquet`) gets a draw's parameters.
+pub fn draw_parameters(scenario: &Scenario, draw: u32) -> crate::params::Params {
+    let pinned: Vec<String> = scenario.parameters.keys().cloned().collect();
+    scenario.params().for_draw(scenario.seed, draw, &pinned)
+}
+
 /// Everything the workers share: the scenario, one model per draw, the record schedule.
 pub struct Plan<'a> {
     pub scenario: &'a Scenario,
@@ -51,12 +59,13 @@ impl<'a> Plan<'a> {
 
     /// Builds the models of draws `first_draw..=scenario.draws` only.
     pub fn for_draws(scenario: &'a Scenario, persons: Range<u64>, first_draw: u32) -> Self {
-        let base = scenario.params();
-        let pinned: Vec<String> = scenario.parameters.keys().cloned().collect();
         let models = (first_draw..=scenario.draws)
             .map(|d| {
-                let params = base.for_draw(scenario.seed, d, &pinned);
-                reference::calibrated_model_for(params, scenario.step, &scenario.mortality)
+                reference::calibrated_model_for(
+                    draw_parameters(scenario, d),
+                    scenario.step,
+                    &scenario.mortality,
+                )
             })
             .collect();
         let mut plan = Self::with_models(scenario, persons, models);

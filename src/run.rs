@@ -11,6 +11,7 @@ use crate::output::{
     ShardStatus, FORMAT, MAX_SHARDS,
 };
 use crate::scenario::Scenario;
+use crate::sinks::parameters::{PsaTable, FILE as PSA_FILE};
 use crate::sinks::parquet::ParquetSink;
 use crate::sinks::{RowCounts, Sink};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -233,6 +234,7 @@ impl<'a> Job<'a> {
             shards: Vec::new(),
             draws: s.draws,
             comparison: None,
+            parameters: None,
         }
     }
 
@@ -289,7 +291,9 @@ impl<'a> Job<'a> {
                     m.draws = scenario.draws;
                     m.scenario_resolved = serde_json::to_value(scenario).unwrap_or_default();
                     remove_if_present(&rd.path().join("comparison.parquet"))?;
+                    remove_if_present(&rd.path().join(PSA_FILE))?;
                     m.comparison = None;
+                    m.parameters = None;
                 }
                 m.shards.retain(|s| s.index != r.index);
                 m.shards.push(r);
@@ -373,20 +377,25 @@ impl<'a> Job<'a> {
         Ok((rows, calibration_seconds, sink.person_steps()))
     }
 
-    /// The last shard to finish writes the comparison of the whole run (under the lock,
-    /// so it is never written twice at once) and records its check.
+    /// The last shard to finish writes the comparison of the whole run and the PSA table
+    /// (`parameters.parquet`) (under the lock, so they are never written twice at once)
+    /// and records their checks.
     fn write_comparison_if_complete(&self) -> Result<()> {
         let lock = self.rd.lock()?;
         if !self.rd.manifest()?.is_some_and(|m| m.is_complete()) {
             return Ok(());
         }
         let dir = self.rd.path();
+        let psa = dir.join(PSA_FILE);
+        PsaTable::of(self.scenario).write(&psa, &run_metadata(&self.rd.identity))?;
+        let parameters = lock.check(&psa)?;
         crate::compare::compare(dir)?.write(dir)?;
         let check = lock.check(&dir.join("comparison.parquet"))?;
         lock.update(
             || self.fresh(),
             |m| {
                 m.comparison = Some(check);
+                m.parameters = Some(parameters);
                 Ok(())
             },
         )
@@ -398,12 +407,13 @@ impl<'a> Job<'a> {
         let Some(m) = self.rd.manifest()?.filter(Manifest::is_complete) else {
             return Ok(());
         };
-        let path = self.rd.path().join("comparison.parquet");
-        let broken = match &m.comparison {
-            _ if !path.exists() => true,
-            Some(c) => c.problem(self.rd.path(), &self.rd.identity).is_some(),
+        let dir = self.rd.path();
+        let bad = |file: &str, check: &Option<crate::output::FileCheck>| match check {
+            _ if !dir.join(file).exists() => true,
+            Some(c) => c.problem(dir, &self.rd.identity).is_some(),
             None => false,
         };
+        let broken = bad("comparison.parquet", &m.comparison) || bad(PSA_FILE, &m.parameters);
         if broken {
             self.write_comparison_if_complete()?;
         }

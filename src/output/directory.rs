@@ -109,11 +109,14 @@ impl ResultsDir {
     }
 
     /// Removes what a run recorded: every file of every shard's draws (complete or being
-    /// computed), `comparison.parquet` and `manifest.json`; then the directories this
+    /// computed), `comparison.parquet`, `parameters.parquet` and `manifest.json`; then the directories this
     /// leaves empty. Nothing else (a user's files stay).
     fn clear_recorded(&self, m: &Manifest) -> Result<()> {
         let layout = &self.layout;
-        let mut files = vec![layout.dir.join("comparison.parquet")];
+        let mut files = vec![
+            layout.dir.join("comparison.parquet"),
+            layout.dir.join(crate::sinks::parameters::FILE),
+        ];
         for r in &m.shards {
             let shard = Shard {
                 index: r.index,
@@ -191,6 +194,7 @@ impl ResultsDir {
             let shared = [
                 "manifest.json".to_string(),
                 "comparison.parquet".to_string(),
+                crate::sinks::parameters::FILE.to_string(),
             ];
             removed += temp::remove_stale(self.path(), &shared)?;
         }

@@ -163,7 +163,7 @@ fn row_count_problem(
 /// Checks a results directory before `report` reads it: it exists (else bad input, exit
 /// 2); and when its manifest says it is complete, every recorded file matches its
 /// checksum and run, no Parquet file the manifest does not list lies among its tables,
-/// and `comparison.parquet` matches its record. An unreadable or incomplete manifest is
+/// and `comparison.parquet` and `parameters.parquet` match their records. An unreadable or incomplete manifest is
 /// left to the reader, which explains it.
 pub fn verify(dir: &Path) -> Result<()> {
     if !dir.is_dir() {
@@ -225,10 +225,10 @@ pub fn verify(dir: &Path) -> Result<()> {
             ));
         }
     }
-    if let Some(why) = m
-        .comparison
-        .as_ref()
-        .and_then(|c| c.problem(dir, &m.identity))
+    if let Some(why) = [&m.comparison, &m.parameters]
+        .into_iter()
+        .flatten()
+        .find_map(|c| c.problem(dir, &m.identity))
     {
         return Err(refuse(
             why,

@@ -214,6 +214,9 @@ pub struct Manifest {
     /// `comparison.parquet`'s check, once the last shard has written it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comparison: Option<FileCheck>,
+    /// `parameters.parquet`'s check (the PSA table), written with the comparison.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parameters: Option<FileCheck>,
 }
 
 impl Manifest {

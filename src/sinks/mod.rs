@@ -5,6 +5,7 @@
 //! split of persons into chunks, threads or shards adds up to exactly the same table.
 
 pub mod columns;
+pub mod parameters;
 pub mod parquet;
 pub mod rows;
 pub mod summary;
