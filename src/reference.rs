@@ -234,10 +234,40 @@ pub fn calibrate(params: &Params) -> Reference {
     calibrate_on(params, life_table::default_table())
 }
 
+/// Most calibrations kept in memory (each ≈ 7 KB); past this the cache is emptied.
+const CACHE_ENTRIES: usize = 4096;
+
 /// Scales of the life-table hazard by sex and age so that the reference population,
 /// simulated with this model, dies at the table's rates; and the starting law measured on
 /// the survivors of that population (see [`StartLaw`]).
+///
+/// The result depends only on the parameters and the table (the reference population has
+/// fixed keys), so it is computed once per process for each pair and then shared: a
+/// second request for the same pair, even while the first is still computing, waits for
+/// and returns the same result.
 pub fn calibrate_on(params: &Params, table: &LifeTable) -> Reference {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex, OnceLock};
+    type Cache = Mutex<HashMap<String, Arc<OnceLock<Reference>>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    // Debug prints every f64 exactly (shortest round-trip form), so equal keys mean
+    // equal inputs.
+    let key = format!("{}\n{params:?}", table.digest);
+    let cell = {
+        let mut cache = CACHE
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if cache.len() >= CACHE_ENTRIES && !cache.contains_key(&key) {
+            cache.clear();
+        }
+        Arc::clone(cache.entry(key).or_default())
+    };
+    *cell.get_or_init(|| compute(params, table))
+}
+
+/// The calibration itself (see [`calibrate_on`]).
+fn compute(params: &Params, table: &LifeTable) -> Reference {
     let start = uncalibrated_on(params, table);
     let (lt, analytic) = (start.hazard, start.start);
     let month = Duration {
@@ -286,4 +316,35 @@ pub fn calibrate_on(params: &Params, table: &LifeTable) -> Reference {
             .for_each(|(course, survey)| course.run(m, &schedule, until, survey));
     }
     scales.finish(&lt, &analytic)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_kept_calibration_equals_a_fresh_one_and_is_kept_per_table() {
+        let p = Params::central();
+        let us = life_table::default_table();
+        let ons = life_table::shipped("ons-ew-2016-2018").unwrap();
+        let first = calibrate_on(&p, us);
+        assert_eq!(calibrate_on(&p, us), first);
+        assert_eq!(
+            compute(&p, us),
+            first,
+            "the kept result is the computed one"
+        );
+        assert_ne!(
+            calibrate_on(&p, ons),
+            first,
+            "another table, another calibration"
+        );
+        let mut q = p.clone();
+        q.sarcopenia_hr *= 1.1;
+        assert_ne!(
+            calibrate_on(&q, us),
+            first,
+            "other parameters, another calibration"
+        );
+    }
 }
