@@ -11,6 +11,7 @@ pub enum ReportFormat {
     /// One self-contained page: provenance, charts and the comparison tables.
     Html,
 }
+use sarcosim::scenario::set::Setting;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -29,7 +30,12 @@ pub enum Command {
     /// Run a scenario and write its results (Parquet) into a directory.
     Run(RunArgs),
     /// Validate a scenario and print it resolved (defaults applied).
-    Check { scenario: PathBuf },
+    Check {
+        scenario: PathBuf,
+        /// What-if settings, as for `run`.
+        #[arg(long = "set", value_name = "NAME=VALUE")]
+        set: Vec<Setting>,
+    },
     /// Print a results directory's summary and comparison of arms (all shards): by
     /// default one line per arm and the comparison of the central draw with its
     /// across-draw summary; with --format, write only the comparison as csv, json or
@@ -51,6 +57,10 @@ pub enum Command {
     /// Run the validation suite against published targets; exit 1 if any target fails or
     /// is inconclusive.
     Validate(ValidateArgs),
+    /// One-way sensitivity: each factor at its low and high value (default: the 2.5 and
+    /// 97.5 % quantiles of a parameter's uncertainty), common random numbers throughout;
+    /// writes the runs and tornado data (tornado.parquet, .csv, .txt) into OUT.
+    Sensitivity(SensitivityArgs),
     /// Fit the calibrated parameters to the suite's `fit` targets; writes DIR/fit.json and DIR/fit.md.
     Calibrate {
         /// Persons per validation design during the fit.
@@ -138,6 +148,11 @@ pub struct RunArgs {
     /// No progress bar or closing summary.
     #[arg(long, short)]
     pub quiet: bool,
+    /// A what-if: set a parameter (`mortality.sarcopenia_hr=1.8`) or a scenario key
+    /// (`arm[rt_65plus].intervention[resistance_training].uptake=0.5`); repeatable;
+    /// checked like the file's keys and recorded in the run's manifest.
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<Setting>,
 }
 
 /// The arguments of `sarcosim validate`.
@@ -163,4 +178,41 @@ pub struct ValidateArgs {
     /// `[parameters]` overrides (which parameter draws then keep fixed).
     #[arg(long, value_name = "SCENARIO")]
     pub parameters: Option<PathBuf>,
+    /// Set a parameter by name (`mortality.sarcopenia_hr=1.8`), after `--parameters`;
+    /// repeatable. Pinned in the draws like `[parameters]`.
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<Setting>,
+}
+
+/// The arguments of `sarcosim sensitivity`.
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// The scenario file (TOML).
+    pub scenario: PathBuf,
+    /// Analysis directory: one results directory per run under runs/, and the tornado files.
+    #[arg(long, short)]
+    pub out: PathBuf,
+    /// The factors, comma-separated: parameter names (bounds from their uncertainty) or
+    /// NAME=LOW:HIGH for any parameter or scenario key `--set` takes. Default: every
+    /// parameter with an uncertainty.
+    #[arg(long, value_delimiter = ',', value_name = "NAME[=LOW:HIGH],...")]
+    pub params: Vec<String>,
+    /// Persons per arm, overriding the scenario's `population`.
+    #[arg(long)]
+    pub population: Option<u64>,
+    /// Random seed, overriding the scenario's `seed`.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// What-if settings applied to every run, as for `run`.
+    #[arg(long = "set", value_name = "NAME=VALUE")]
+    pub set: Vec<Setting>,
+    /// Worker threads (default: one per core).
+    #[arg(long, short = 'j', default_value_t = 0)]
+    pub threads: usize,
+    /// Replace results of a different analysis in OUT's run directories.
+    #[arg(long)]
+    pub force: bool,
+    /// No progress lines.
+    #[arg(long, short)]
+    pub quiet: bool,
 }

@@ -24,6 +24,7 @@ pub mod report;
 pub mod rng;
 pub mod run;
 pub mod scenario;
+pub mod sensitivity;
 pub mod sinks;
 pub mod table;
 pub mod time;

@@ -6,9 +6,10 @@ mod cli;
 
 use anyhow::Context;
 use clap::Parser;
-use cli::{Cli, Command, Format, ReportArgs, ReportFormat, RunArgs, ValidateArgs};
+use cli::{Cli, Command, Format, ReportArgs, ReportFormat, RunArgs, SensitivityArgs, ValidateArgs};
 use sarcosim::output::Shard;
 use sarcosim::run::{RunOptions, RunSummary};
+use sarcosim::scenario::set::Setting;
 use sarcosim::{compare, report, validate, Error, Scenario};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -29,11 +30,12 @@ fn main() -> ExitCode {
 fn execute(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Run(args) => run(args),
-        Command::Check { scenario } => check(&scenario),
+        Command::Check { scenario, set } => check(&scenario, &set),
         Command::Report(args) => report(args),
         Command::Plot { dir, out } => plot(&dir, &out),
         Command::Params { format } => params(format),
         Command::Validate(args) => validate(args),
+        Command::Sensitivity(args) => sensitivity(args),
         Command::Calibrate {
             population,
             rounds,
@@ -84,15 +86,19 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         force,
         resume,
         quiet,
+        set,
     } = args;
     let overrides = sarcosim::scenario::Overrides {
         population,
         seed,
         draws,
     };
-    let s = Scenario::from_file(&scenario)
-        .and_then(|s| s.with_overrides(overrides))
-        .map_err(Error::from)?;
+    let source = sarcosim::sensitivity::Source {
+        path: scenario,
+        settings: set,
+        overrides,
+    };
+    let s = source.scenario(&[]).map_err(Error::from)?;
     let shard = match shard {
         Some(text) => text.parse::<Shard>()?,
         None => Shard::from_env(|k| std::env::var(k).ok(), shard_count)?.unwrap_or(Shard::WHOLE),
@@ -105,6 +111,16 @@ fn run(args: RunArgs) -> anyhow::Result<()> {
         progress: !quiet && std::io::stderr().is_terminal(),
         resume,
     };
+    if !s.sweep.is_empty() {
+        let mut say = |v: &sarcosim::scenario::sweep::Variant, s: &Scenario, r: &RunSummary| {
+            if !quiet {
+                eprintln!("variant {}: {}", v.label, v.settings.join(", "));
+                say_run(s, &opts, r);
+            }
+        };
+        sarcosim::sensitivity::sweep::run(&source, &s, &opts, &mut say)?;
+        return Ok(());
+    }
     let summary = sarcosim::run::run(&s, &opts)?;
     if !quiet {
         say_run(&s, &opts, &summary);
@@ -157,8 +173,8 @@ fn say_run(s: &Scenario, opts: &RunOptions, summary: &RunSummary) {
     );
 }
 
-fn check(scenario: &Path) -> anyhow::Result<()> {
-    let s = Scenario::from_file(scenario).map_err(Error::from)?;
+fn check(scenario: &Path, set: &[Setting]) -> anyhow::Result<()> {
+    let s = Scenario::from_file_with(scenario, set).map_err(Error::from)?;
     print_out(&sarcosim::scenario::describe(&s))
 }
 
@@ -171,6 +187,9 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
         arm,
         draw,
     } = args;
+    if sarcosim::sensitivity::sweep::is_sweep(&dir) {
+        return report_sweep(&dir, format, output.as_deref());
+    }
     sarcosim::output::verify(&dir)?;
     let results = report::load(&dir)?;
     let data = matches!(format, Some(ReportFormat::Csv | ReportFormat::Json));
@@ -209,11 +228,15 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
         }
         text.push_str(&String::from_utf8(exporter.to_bytes(&sel.comparison(&c))?)?);
     }
+    write_report(&text, output.as_deref())
+}
+
+fn write_report(text: &str, output: Option<&Path>) -> anyhow::Result<()> {
     match output {
-        None => print_out(&text),
-        Some(p) => Ok(
-            sarcosim::output::write_atomic(&p, text.as_bytes()).context("writing the report")?
-        ),
+        None => print_out(text),
+        Some(p) => {
+            Ok(sarcosim::output::write_atomic(p, text.as_bytes()).context("writing the report")?)
+        }
     }
 }
 
@@ -229,6 +252,25 @@ fn plot(dir: &Path, out: &Path) -> anyhow::Result<()> {
     }
     eprintln!("{} charts → {}", charts.len(), out.display());
     Ok(())
+}
+
+/// `report` of a sweep directory: the variants side by side, then each one's comparison.
+fn report_sweep(
+    dir: &Path,
+    format: Option<ReportFormat>,
+    output: Option<&Path>,
+) -> anyhow::Result<()> {
+    use sarcosim::sensitivity::sweep::{render, Format as F};
+    let f = match format {
+        None => F::Text,
+        Some(ReportFormat::Csv) => F::Csv,
+        Some(ReportFormat::Json) => F::Json,
+        Some(ReportFormat::Markdown) => F::Markdown,
+        // No HTML page of a sweep yet: its text.
+        Some(_) => F::Text,
+    };
+    let text = render(dir, f).context("comparing the variants")?;
+    write_report(&text, output)
 }
 
 fn params(format: Format) -> anyhow::Result<()> {
@@ -250,16 +292,17 @@ fn validate(args: ValidateArgs) -> anyhow::Result<()> {
         plots,
         draws,
         parameters,
+        set,
     } = args;
     if population < 100 {
         return Err(Error::BadInput("--population must be at least 100".into()).into());
     }
     let (params, overrides) = match &parameters {
         Some(path) => {
-            let s = Scenario::from_file(path).map_err(Error::from)?;
+            let s = Scenario::from_file_with(path, &set).map_err(Error::from)?;
             (s.params(), s.parameters.clone())
         }
-        None => (sarcosim::params::Params::central(), Default::default()),
+        None => sarcosim::scenario::set::parameters_only(&set).map_err(Error::from)?,
     };
     let pinned: Vec<String> = overrides.keys().cloned().collect();
     let pool = rayon::ThreadPoolBuilder::new()
@@ -293,6 +336,34 @@ fn validate(args: ValidateArgs) -> anyhow::Result<()> {
         eprintln!("{}", validate::summary_line(&rows));
         Err(Failed.into())
     }
+}
+
+fn sensitivity(args: SensitivityArgs) -> anyhow::Result<()> {
+    use sarcosim::sensitivity::{self as sa, Options, Source};
+    let source = Source {
+        path: args.scenario,
+        settings: args.set,
+        overrides: sarcosim::scenario::Overrides {
+            population: args.population,
+            seed: args.seed,
+            draws: Some(0),
+        },
+    };
+    let central = source.scenario(&[]).map_err(Error::from)?;
+    let factors = sa::factors(&central, &args.params)?;
+    let opts = Options {
+        out: args.out,
+        threads: args.threads,
+        force: args.force,
+        progress: !args.quiet && std::io::stderr().is_terminal(),
+    };
+    let quiet = args.quiet;
+    let tornado = sa::analyse(&source, &factors, &opts, &mut |line| {
+        if !quiet {
+            eprintln!("{line}");
+        }
+    })?;
+    print_out(&tornado.text())
 }
 
 fn write_plots(dir: &Path, runs: &validate::Runs) -> anyhow::Result<()> {

@@ -88,7 +88,7 @@ impl ParamSpec {
             }
             Uncertainty::LogNormal95 { lo, hi } => {
                 // Centred on the table's value; the CI's width sets the spread.
-                let sigma = (hi.ln() - lo.ln()) / (2.0 * 1.959_964);
+                let sigma = (hi.ln() - lo.ln()) / (2.0 * Z95);
                 let z: f64 = rng.sample(rand_distr::StandardNormal);
                 self.value * (sigma * z).exp()
             }
@@ -96,7 +96,26 @@ impl ParamSpec {
         };
         self.domain.clamp(v)
     }
+
+    /// The 2.5 % and 97.5 % quantiles of what [`ParamSpec::sample`] draws when the
+    /// parameter's central value is `centre` (`None` for a fixed parameter): the default
+    /// low and high values of a one-way sensitivity analysis.
+    pub fn interval95(&self, centre: f64) -> Option<(f64, f64)> {
+        let (lo, hi) = match self.uncertainty {
+            Uncertainty::Fixed => return None,
+            Uncertainty::Normal { sd } => (centre - Z95 * sd, centre + Z95 * sd),
+            Uncertainty::LogNormal95 { lo, hi } => {
+                let half = (hi.ln() - lo.ln()) / 2.0;
+                (centre * (-half).exp(), centre * half.exp())
+            }
+            Uncertainty::Uniform { lo, hi } => (lo + 0.025 * (hi - lo), lo + 0.975 * (hi - lo)),
+        };
+        Some((self.domain.clamp(lo), self.domain.clamp(hi)))
+    }
 }
+
+/// The 97.5 % quantile of the standard normal.
+pub const Z95: f64 = 1.959_964;
 
 macro_rules! parameter_table {
     ($( $field:ident = $name:literal : $value:expr, $unit:literal, $domain:ident, $unc:expr,

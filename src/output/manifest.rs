@@ -121,7 +121,10 @@ impl RunIdentity {
             ));
         }
         if d.is_empty() && self.fingerprint != other.fingerprint {
-            d.push("scenario contents (the scenario file was changed)".to_string());
+            d.push(
+                "scenario contents (the scenario file or its --set settings were changed)"
+                    .to_string(),
+            );
         }
         d
     }

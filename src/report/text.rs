@@ -71,6 +71,14 @@ pub fn text_report(r: &Results, sel: &Selection) -> Result<String> {
         m.draws,
         m.identity.engine_version
     );
+    let settings = m
+        .scenario_resolved
+        .get("settings")
+        .and_then(|v| v.as_array());
+    if let Some(settings) = settings {
+        let list: Vec<&str> = settings.iter().filter_map(|v| v.as_str()).collect();
+        let _ = writeln!(out, "what-if --set {}", list.join(" --set "));
+    }
     let shown: Vec<&str> = Section::ALL
         .iter()
         .filter(|(_, s)| sel.shows(*s))

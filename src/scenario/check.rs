@@ -54,11 +54,123 @@ pub fn parse_scenario(text: &str, file: &str) -> Result<Scenario, ScenarioError>
         .parent()
         .unwrap_or(std::path::Path::new(""));
     let scenario = check(&raw, base, &mut problems);
+    let sweep = check_sweep(&raw, text, base, &locator, &mut problems);
     if problems.is_empty() {
-        Ok(scenario.expect("no problems means a scenario"))
+        let mut s = scenario.expect("no problems means a scenario");
+        s.sweep = sweep;
+        Ok(s)
     } else {
         Err(finish(file, &locator, problems))
     }
+}
+
+/// `[sweep]`: its shape, then (if the rest of the file is valid) each value as a setting.
+fn check_sweep(
+    raw: &RawScenario,
+    text: &str,
+    base: &std::path::Path,
+    locator: &Locator<'_>,
+    problems: &mut Vec<Problem>,
+) -> Vec<super::sweep::Axis> {
+    let Some(table) = raw.sweep.as_ref() else {
+        return Vec::new();
+    };
+    let mut order: Vec<String> = table.keys().cloned().collect();
+    order.sort_by_key(|k| locator.locate(&KeyPath::root().key("sweep").key(k)));
+    let axes = super::sweep::check_axes(table, &order, problems);
+    if problems.is_empty() {
+        let mut doc: toml::Table = toml::from_str(text).unwrap_or_default();
+        doc.remove("sweep");
+        let mut check = |d: toml::Table| {
+            let mut found = Vec::new();
+            check_document(toml::Value::Table(d), base, &mut found);
+            found
+        };
+        super::sweep::check_values(&doc, &axes, &mut check, problems);
+    }
+    axes
+}
+
+/// Parses and validates scenario text with `--set` settings applied (see [`super::set`]):
+/// the file must be valid on its own; then the settings are written into its document,
+/// which is checked again by the same rules. Problems of the settings name the option and
+/// the key; the scenario records the settings (they are part of its fingerprint).
+pub fn parse_with_settings(
+    text: &str,
+    file: &str,
+    settings: &[super::set::Setting],
+) -> Result<Scenario, ScenarioError> {
+    let scenario = parse_scenario(text, file)?;
+    if settings.is_empty() {
+        return Ok(scenario);
+    }
+    let mut doc: toml::Table = toml::from_str(text).map_err(|e| ScenarioError {
+        file: file.to_string(),
+        problems: vec![Problem::at_top(e.message().to_string())],
+    })?;
+    let mut problems = Vec::new();
+    let mut written = Vec::new();
+    for s in settings {
+        match s.apply(&mut doc) {
+            Ok(paths) => written.push((s, paths)),
+            Err(p) => problems.push(p),
+        }
+    }
+    let mut checked = None;
+    if problems.is_empty() {
+        let mut found = Vec::new();
+        let base = std::path::Path::new(file)
+            .parent()
+            .unwrap_or(std::path::Path::new(""));
+        checked = check_document(toml::Value::Table(doc), base, &mut found);
+        problems.extend(found.into_iter().map(|p| blame(p, &written)));
+    }
+    match checked {
+        Some(mut s) if problems.is_empty() => {
+            s.settings = settings.iter().map(ToString::to_string).collect();
+            s.sweep = scenario.sweep;
+            Ok(s)
+        }
+        _ => Err(ScenarioError {
+            file: "the command line".into(),
+            problems,
+        }),
+    }
+}
+
+/// Checks a scenario document already parsed (no lines to report).
+fn check_document(
+    doc: toml::Value,
+    base: &std::path::Path,
+    problems: &mut Vec<Problem>,
+) -> Option<Scenario> {
+    let raw = serde_ignored::deserialize(doc, |path| {
+        let kp = KeyPath::from_ignored(&path);
+        let hint = unknown_key_hint(&kp);
+        let mut p = Problem::new(kp, "unknown key");
+        p.hint = hint;
+        problems.push(p);
+    });
+    match raw {
+        Ok(raw) => check(&raw, base, problems),
+        Err(e) => {
+            problems.push(Problem::at_top(e.message().trim().to_string()));
+            None
+        }
+    }
+}
+
+/// A problem found after the settings were applied, said as the setting's.
+fn blame(mut p: Problem, written: &[(&super::set::Setting, Vec<KeyPath>)]) -> Problem {
+    let by = written
+        .iter()
+        .find(|(_, paths)| super::set::under(&p.path, paths))
+        .map_or_else(
+            || "with the --set options".to_string(),
+            |(s, _)| format!("--set {s}"),
+        );
+    p.message = format!("{by}: {}", p.message);
+    p
 }
 
 /// Most problems reported for one file (locating each one scans its table, so thousands
@@ -86,7 +198,7 @@ fn finish(file: &str, locator: &Locator<'_>, mut problems: Vec<Problem>) -> Scen
 }
 
 /// The keys of each section, for spelling hints of unknown keys.
-const TOP_KEYS: &[&str] = &[
+pub(super) const TOP_KEYS: &[&str] = &[
     "name",
     "description",
     "seed",
@@ -102,6 +214,7 @@ const TOP_KEYS: &[&str] = &[
     "economics",
     "comparison",
     "mortality",
+    "sweep",
 ];
 const COHORT_KEYS: &[&str] = &[
     "name",
@@ -246,6 +359,8 @@ fn check(
         economics,
         checkpoints,
         mortality,
+        settings: Vec::new(),
+        sweep: Vec::new(),
     };
     problems.extend(check_sizes(&scenario));
     problems.is_empty().then_some(scenario)

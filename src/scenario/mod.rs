@@ -14,6 +14,8 @@ pub mod locate;
 pub mod mortality;
 pub mod problem;
 pub mod raw;
+pub mod set;
+pub mod sweep;
 
 use crate::params::Params;
 use crate::time::Duration;
@@ -57,6 +59,13 @@ pub struct Scenario {
     /// when it is the default.
     #[serde(skip_serializing_if = "mortality::Mortality::is_default")]
     pub mortality: mortality::Mortality,
+    /// The `--set NAME=VALUE` settings applied to the file, as given (empty: none, and
+    /// then not serialised, so the fingerprint of a plain scenario is unchanged).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub settings: Vec<String>,
+    /// `[sweep]`: the grid's axes (empty: no sweep, and then not serialised).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sweep: Vec<sweep::Axis>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -205,12 +214,25 @@ impl Scenario {
 
     /// Reads and validates a scenario file.
     pub fn from_file(path: &Path) -> Result<Scenario, ScenarioError> {
+        Self::from_file_with(path, &[])
+    }
+
+    /// Reads and validates a scenario file with `--set` settings applied (checked by the
+    /// same rules; see [`set`]).
+    pub fn from_file_with(
+        path: &Path,
+        settings: &[set::Setting],
+    ) -> Result<Scenario, ScenarioError> {
         let label = path.display().to_string();
         let bytes = std::fs::read(path).map_err(|e| ScenarioError {
             file: label.clone(),
             problems: vec![Problem::at_top(format!("cannot read the file: {e}"))],
         })?;
-        Self::from_bytes(&bytes, &label)
+        let text = std::str::from_utf8(&bytes).map_err(|e| ScenarioError {
+            file: label.clone(),
+            problems: vec![not_utf8(&bytes, &e)],
+        })?;
+        check::parse_with_settings(text, &label, settings)
     }
 
     /// Validates the bytes of a scenario file (`label` names it in messages); text that is
@@ -357,6 +379,20 @@ pub fn describe(s: &Scenario) -> String {
     }
     for (k, v) in &s.parameters {
         let _ = writeln!(o, "parameter   {k} = {v}");
+    }
+    for setting in &s.settings {
+        let _ = writeln!(o, "set         {setting} (--set)");
+    }
+    for axis in &s.sweep {
+        let values: Vec<String> = axis.values.iter().map(ToString::to_string).collect();
+        let _ = writeln!(o, "sweep       {} = [{}]", axis.name, values.join(", "));
+    }
+    if !s.sweep.is_empty() {
+        let labels: Vec<String> = sweep::variants(&s.sweep)
+            .into_iter()
+            .map(|v| v.label)
+            .collect();
+        let _ = writeln!(o, "variants    {}: {}", labels.len(), labels.join(", "));
     }
     let labels: Vec<&str> = s.checkpoints.iter().map(|c| c.label.as_str()).collect();
     let _ = writeln!(o, "checkpoints {}", labels.join(", "));

@@ -25,6 +25,8 @@ pub struct RawScenario {
     pub economics: Option<RawEconomics>,
     pub comparison: Option<RawComparison>,
     pub mortality: Option<RawMortality>,
+    /// `[sweep]`: names as `--set` takes them → lists of values (see `scenario::sweep`).
+    pub sweep: Option<BTreeMap<String, toml::Value>>,
 }
 
 /// `[mortality]`: a life table (shipped name or CSV path) and a yearly improvement.
