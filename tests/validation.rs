@@ -43,6 +43,25 @@ const KNOWN_FAILURES: &[&str] = &[
     "age2015-testosterone-lean",
 ];
 
+/// Targets committed with their tolerances before the first run that computes them
+/// (src/validate/surveys.rs, issue 12): their verdicts are not known when they land, so
+/// this test does not judge them until docs/validation.md records their first run and they
+/// move to KNOWN_FAILURES or leave this list.
+const NOT_YET_RUN: &[&str] = &[
+    "baumgartner-low-almi-65-69-m",
+    "baumgartner-low-almi-65-69-w",
+    "baumgartner-low-almi-80-m",
+    "baumgartner-low-almi-80-w",
+    "looker-weak-grip-60",
+    "looker-intermediate-grip-60",
+    "looker-reduced-grip-80-m",
+    "looker-reduced-grip-80-w",
+    "huemer-probable-sarcopenia-65",
+    "frederiksen-grip-loss-50-85-m",
+    "frederiksen-grip-loss-50-85-w",
+    "webb-gait-1-2-60",
+];
+
 /// Known failures far enough outside their tolerance that 3,000 persons still fail them.
 const CLEAR_FAILURES: &[&str] = &[
     "gould-low-almi-80-m",
@@ -70,7 +89,11 @@ fn every_target_is_within_its_tolerance() {
     assert!(rows.len() >= 50, "the suite has {} targets", rows.len());
     let failed: Vec<String> = rows
         .iter()
-        .filter(|r| r.verdict == Verdict::Fail && !KNOWN_FAILURES.contains(&r.id.as_str()))
+        .filter(|r| {
+            r.verdict == Verdict::Fail
+                && !KNOWN_FAILURES.contains(&r.id.as_str())
+                && !NOT_YET_RUN.contains(&r.id.as_str())
+        })
         .map(|r| {
             format!(
                 "{}: simulated {:.3} outside [{:.3}, {:.3}] {} ({})",
@@ -83,6 +106,9 @@ fn every_target_is_within_its_tolerance() {
         "targets out of tolerance:\n{}",
         failed.join("\n")
     );
+    for id in NOT_YET_RUN {
+        assert!(rows.iter().any(|r| r.id == *id), "{id} is not a target");
+    }
     for id in CLEAR_FAILURES {
         let r = rows
             .iter()

@@ -18,6 +18,7 @@ pub mod plots;
 pub mod report;
 pub mod sim;
 pub mod stats;
+pub mod surveys;
 pub mod targets;
 pub mod wider;
 

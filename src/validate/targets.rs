@@ -55,6 +55,7 @@ pub fn targets(r: &Runs) -> Vec<Row> {
     young_vs_old(&r.cross, &mut rows);
     super::independent::targets(r, &mut rows);
     super::wider::targets(r, &mut rows);
+    super::surveys::targets(r, &mut rows);
     rows
 }
 
