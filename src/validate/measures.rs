@@ -104,3 +104,34 @@ pub fn yearly_loss(
             .map(|(a, b)| -100.0 * (f(&b) / f(&a)).ln() / years),
     )
 }
+
+/// AWGS 2014 (Chen 2014, J Am Med Dir Assoc 15:95): ALM/height² < 7.0 / 5.4 kg/m² (DXA)
+/// with grip < 26 / 18 kg or gait ≤ 0.8 m/s. Used only to compare with studies that
+/// applied it.
+pub fn awgs2014(s: &sim::Snap) -> bool {
+    let (almi, grip) = if s.female { (5.4, 18.0) } else { (7.0, 26.0) };
+    s.almi < almi && (s.grip < grip || s.gait <= 0.8)
+}
+
+/// IWGS (Fielding 2011, J Am Med Dir Assoc 12:249): gait < 1.0 m/s with ALM/height²
+/// ≤ 7.23 / 5.67 kg/m².
+pub fn iwgs(s: &sim::Snap) -> bool {
+    s.gait < 1.0 && s.almi <= if s.female { 5.67 } else { 7.23 }
+}
+
+/// FNIH with absolute ALM ("FNIH1", Studenski 2014, J Gerontol A 69:547): grip < 26 /
+/// 16 kg with ALM < 19.75 / 15.02 kg.
+pub fn fnih_alm(s: &sim::Snap) -> bool {
+    let (grip, alm) = if s.female {
+        (16.0, 15.02)
+    } else {
+        (26.0, 19.75)
+    };
+    s.grip < grip && s.alm < alm
+}
+
+/// Low muscle alone after Baumgartner 1998 (Am J Epidemiol 147:755): ALM/height² < 7.26 /
+/// 5.45 kg/m².
+pub fn baumgartner(s: &sim::Snap) -> bool {
+    s.almi < if s.female { 5.45 } else { 7.26 }
+}

@@ -12,6 +12,7 @@
 //! inconclusive when that half-width is too large a share of the accepted interval.
 
 pub mod calibrate;
+pub mod definitions;
 pub mod independent;
 pub mod measures;
 pub mod plots;

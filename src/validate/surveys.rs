@@ -88,7 +88,8 @@ fn nhanes_grip(l: &[Life], rows: &mut Vec<Row>) {
     rows.push(judge(
         spec(
             "looker-intermediate-grip-60".into(),
-            "grip 26-32 / 16-20 kg (FNIH intermediate), both sexes ≥ 60 (60-94, 55 % women), %".into(),
+            "grip 26-32 / 16-20 kg (FNIH intermediate), both sexes ≥ 60 (60-94, 55 % women), %"
+                .into(),
             LOOKER,
             "%",
             13.0,

@@ -56,6 +56,7 @@ pub fn targets(r: &Runs) -> Vec<Row> {
     super::independent::targets(r, &mut rows);
     super::wider::targets(r, &mut rows);
     super::surveys::targets(r, &mut rows);
+    super::definitions::targets(r, &mut rows);
     rows
 }
 
@@ -81,7 +82,7 @@ fn grip(a: &[Life], rows: &mut Vec<Row>) {
                 },
                 estimate(n, |it| grip_quantile(a, it, female, age, 0.5)),
             ));
-            if age == 70 || age == 80 {
+            if matches!(age, 60 | 70 | 80 | 90) {
                 for (q, c) in [(0.1, 0usize), (0.9, 2)] {
                     let v = d[c];
                     rows.push(judge(
