@@ -218,7 +218,19 @@ fn one_way_sensitivity_gives_sorted_tornado_data_under_common_random_numbers() {
             .find(|&&i| factor.get(i) == Some("population.gait_sd"))
             .unwrap();
         assert_eq!(spread.get(*gait), Some(0.0), "{outcome}");
+        // ... so its bar has no Monte Carlo noise either, while the uptake's, which
+        // changes who trains, has some.
+        let mc = col("spread_mc95");
+        assert_eq!(mc.get(*gait), Some(0.0), "{outcome}");
+        let uptake = idx
+            .iter()
+            .find(|&&i| factor.get(i).unwrap().ends_with("uptake"))
+            .unwrap();
+        assert!(mc.get(*uptake).unwrap() > 0.0, "{outcome}");
     }
+    // The ICER, a ratio of differences, has no per-person half-width.
+    let mc = col("spread_mc95");
+    assert!(rows("rt", "icer").iter().all(|&i| mc.get(i).is_none()));
     // The arm without interventions differs from the baseline by nothing in every run.
     for &i in &rows("same", "qalys") {
         assert_eq!((at_low.get(i), at_high.get(i)), (Some(0.0), Some(0.0)));

@@ -26,12 +26,14 @@
 //! The package: [`shard`] (which persons, file names), [`manifest`] (the run's identity and
 //! records), [`directory`] ([`ResultsDir`]: may this run write here, the lock, manifest
 //! updates, free space), [`integrity`] (run identity in every file, checksums, [`verify`])
-//! and [`temp`] (temporary names, leftovers).
+//! [`table_file`] (small whole-table Parquet files with a schema version) and [`temp`]
+//! (temporary names, leftovers).
 
 pub mod directory;
 pub mod integrity;
 pub mod manifest;
 pub mod shard;
+pub mod table_file;
 pub mod temp;
 
 pub use directory::{human_bytes, ResultsDir};

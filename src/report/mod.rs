@@ -14,6 +14,7 @@ pub use text::{render, text_report};
 
 use crate::error::{Error, Result};
 use crate::output::{Layout, Manifest, Shard, ShardStatus};
+use crate::sinks::summary::INDICATORS;
 use polars::prelude::*;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -179,15 +180,6 @@ fn mean_milli(sum: &str, name: &str) -> Expr {
     (col(sum).cast(DataType::Float64) / lit(1000.0) / col("alive").cast(DataType::Float64))
         .alias(name)
 }
-
-const INDICATORS: [&str; 6] = [
-    "ewgsop2_probable",
-    "ewgsop2_confirmed",
-    "ewgsop2_severe",
-    "fnih",
-    "awgs",
-    "awgs_severe",
-];
 
 /// Per arm and draw, the population at each record: survivors, deaths and admissions
 /// since the last record, mean muscle measures and prevalence by definition.

@@ -8,6 +8,7 @@
 //! runs are skipped), compared by [`compare::compare`]; [`tornado`] turns the comparisons
 //! into tornado rows per arm, outcome and contrast, sorted by spread.
 
+pub mod noise;
 pub mod sweep;
 pub mod tornado;
 
@@ -194,7 +195,12 @@ pub fn analyse(
         });
     }
     let central = &plans[0].3;
-    let mut t = tornado::Tornado::build(central, factors, &comparisons, records)?;
+    let mut t = tornado::Tornado::build(central, factors, &comparisons, records.clone())?;
+    for (i, f) in factors.iter().enumerate() {
+        let low = noise::PerPerson::read(&records[1 + 2 * i].dir)?;
+        let high = noise::PerPerson::read(&records[2 + 2 * i].dir)?;
+        t.add_noise(&f.name, &low, &high)?;
+    }
     t.settings = user;
     t.write(&opts.out)?;
     Ok(t)

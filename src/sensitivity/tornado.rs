@@ -3,10 +3,12 @@
 //! spread between them, the factors sorted by spread (widest first).
 //!
 //! Files in the analysis directory: `tornado.parquet` (every bar; schema [`FORMAT`] in the
-//! file's key-value metadata under [`FORMAT_KEY`]), `tornado.csv` (the same columns),
+//! file's key-value metadata under `sarcosim.schema`), `tornado.csv` (the same columns),
 //! `tornado.txt` (the headline tables) and `sensitivity.json` (the design and the runs).
 
+use super::noise::{self, PerPerson};
 use super::{Factor, RunRecord};
+use crate::compare::export::csv::{self, record};
 use crate::compare::export::tables::number;
 use crate::compare::{Comparison, Contrast, Outcome};
 use crate::error::{Error, Result};
@@ -18,9 +20,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// The schema version of `tornado.parquet` and `tornado.csv`.
-pub const FORMAT: &str = "sarcosim-tornado/1";
-/// The Parquet key-value metadata key that holds [`FORMAT`].
-pub const FORMAT_KEY: &str = "sarcosim.format";
+pub const FORMAT: &str = "sarcosim-tornado/2";
 /// The files, named once.
 pub const PARQUET: &str = "tornado.parquet";
 pub const CSV: &str = "tornado.csv";
@@ -47,6 +47,9 @@ pub struct Bar {
     pub at_high: Option<f64>,
     /// |at_high − at_low|; `None` when either is undefined.
     pub spread: Option<f64>,
+    /// The 95 % Monte Carlo half-width of `at_high − at_low` from the persons' paired
+    /// differences ([`super::noise`]); `None` where the outcome has none.
+    pub spread_mc95: Option<f64>,
     /// 1 for the widest bar of its arm, outcome and contrast.
     pub rank: u32,
 }
@@ -108,6 +111,7 @@ impl Tornado {
                         at_low: lo,
                         at_high: hi,
                         spread: lo.zip(hi).map(|(l, h)| (h - l).abs()),
+                        spread_mc95: None,
                         rank: 0,
                     }
                 })
@@ -125,6 +129,14 @@ impl Tornado {
             runs,
             bars,
         })
+    }
+
+    /// Sets the Monte Carlo half-width of every bar of `factor` from its low and high runs.
+    pub fn add_noise(&mut self, factor: &str, low: &PerPerson, high: &PerPerson) -> Result<()> {
+        for b in self.bars.iter_mut().filter(|b| b.factor == factor) {
+            b.spread_mc95 = noise::half_width(low, high, &b.arm, &b.outcome, b.contrast)?;
+        }
+        Ok(())
     }
 
     /// The bars of one arm, outcome and contrast, widest first.
@@ -171,20 +183,14 @@ impl Tornado {
                 Column::new("at_low".into(), o(&|r| r.at_low)),
                 Column::new("at_high".into(), o(&|r| r.at_high)),
                 Column::new("spread".into(), o(&|r| r.spread)),
+                Column::new("spread_mc95".into(), o(&|r| r.spread_mc95)),
                 Column::new("rank".into(), b.iter().map(|r| r.rank).collect::<Vec<_>>()),
             ],
         )?)
     }
 
     fn parquet(&self) -> Result<Vec<u8>> {
-        let mut df = self.frame()?;
-        let mut bytes = Vec::new();
-        let meta = vec![(FORMAT_KEY.to_string(), FORMAT.to_string())];
-        ParquetWriter::new(&mut bytes)
-            .with_compression(ParquetCompression::Zstd(None))
-            .with_key_value_metadata(Some(KeyValueMetadata::from_static(meta)))
-            .finish(&mut df)?;
-        Ok(bytes)
+        crate::output::table_file::parquet_bytes(&mut self.frame()?, FORMAT, &[])
     }
 
     /// Every bar, the columns of `tornado.parquet`.
@@ -195,30 +201,28 @@ impl Tornado {
             .iter()
             .map(|n| n.to_string())
             .collect();
-        let mut out = format!("{}\n", names.join(","));
-        let o = |v: Option<f64>| v.map_or(String::new(), |x| x.to_string());
+        let mut out = record(names);
         for b in &self.bars {
-            let _ = writeln!(
-                out,
-                "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-                quote(&self.scenario),
-                self.seed,
-                self.population,
-                quote(&b.arm),
-                quote(&b.baseline),
-                b.outcome,
-                quote(b.unit),
-                b.contrast.name(),
-                quote(&b.factor),
-                b.low_value,
-                b.high_value,
-                o(b.central_value),
-                o(b.central),
-                o(b.at_low),
-                o(b.at_high),
-                o(b.spread),
-                b.rank
-            );
+            out.push_str(&record([
+                self.scenario.clone(),
+                self.seed.to_string(),
+                self.population.to_string(),
+                b.arm.clone(),
+                b.baseline.clone(),
+                b.outcome.to_string(),
+                b.unit.to_string(),
+                b.contrast.name().to_string(),
+                b.factor.clone(),
+                b.low_value.to_string(),
+                b.high_value.to_string(),
+                csv::number(b.central_value),
+                csv::number(b.central),
+                csv::number(b.at_low),
+                csv::number(b.at_high),
+                csv::number(b.spread),
+                csv::number(b.spread_mc95),
+                b.rank.to_string(),
+            ]));
         }
         out
     }
@@ -247,6 +251,7 @@ impl Tornado {
                 }
                 v
             });
+        out.push_str("±MC95: the 95 % Monte Carlo half-width of a bar from the persons' paired differences; (noise): the bar is within it at this population\n");
         for arm in arms {
             for outcome in [Outcome::Qalys, Outcome::Cost, Outcome::Icer] {
                 let group = self.group(arm, &outcome, Contrast::Difference);
@@ -271,7 +276,7 @@ fn table(group: &[&Bar], first: &Bar) -> String {
         f(first.central)
     );
     let header: Vec<String> = [
-        "rank", "factor", "low", "high", "at low", "at high", "spread",
+        "rank", "factor", "low", "high", "at low", "at high", "spread", "±MC95",
     ]
     .iter()
     .map(ToString::to_string)
@@ -288,6 +293,10 @@ fn table(group: &[&Bar], first: &Bar) -> String {
                 f(b.at_low),
                 f(b.at_high),
                 f(b.spread),
+                match (b.spread, b.spread_mc95) {
+                    (Some(s), Some(h)) if s <= h => format!("{} (noise)", f(Some(h))),
+                    (_, h) => f(h),
+                },
             ]
         })
         .collect();
@@ -305,15 +314,6 @@ pub fn sort_group(group: &mut [Bar]) {
     });
     for (i, b) in group.iter_mut().enumerate() {
         b.rank = i as u32 + 1;
-    }
-}
-
-/// A CSV field quoted when it holds a comma, a quote or a line break.
-fn quote(t: &str) -> String {
-    if t.contains([',', '"', '\n']) {
-        format!("\"{}\"", t.replace('"', "\"\""))
-    } else {
-        t.to_string()
     }
 }
 
@@ -336,6 +336,7 @@ mod tests {
             at_low: spread.map(|_| 0.0),
             at_high: spread,
             spread,
+            spread_mc95: None,
             rank: 0,
         }
     }

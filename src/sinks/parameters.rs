@@ -23,7 +23,7 @@ use std::path::Path;
 /// The file's name in a results directory (the one place it is spelled).
 pub const FILE: &str = "parameters.parquet";
 /// The key-value metadata key holding the schema version.
-pub const SCHEMA_KEY: &str = "sarcosim.schema";
+pub use crate::output::table_file::SCHEMA_KEY;
 /// The schema version; bumped when a column's meaning changes.
 pub const SCHEMA: &str = "sarcosim-parameters/1";
 /// The draw column.
@@ -106,27 +106,12 @@ impl PsaTable {
     /// Writes the table to `path` (temp file + rename) with the schema version and
     /// `metadata` (the run identity) in its key-value metadata.
     pub fn write(&self, path: &Path, metadata: &[(String, String)]) -> Result<()> {
-        let mut kv = vec![(SCHEMA_KEY.to_string(), SCHEMA.to_string())];
-        kv.extend_from_slice(metadata);
-        let mut bytes = Vec::new();
-        ParquetWriter::new(&mut bytes)
-            .with_compression(ParquetCompression::Zstd(None))
-            .with_key_value_metadata(Some(KeyValueMetadata::from_static(kv)))
-            .finish(&mut self.frame()?)
-            .map_err(|e| Error::writing(path, e))?;
-        crate::output::write_atomic(path, &bytes)
+        crate::output::table_file::write_parquet(path, &mut self.frame()?, SCHEMA, metadata)
     }
 
     /// Reads a table written by [`PsaTable::write`], refusing another schema version.
     pub fn read(path: &Path) -> Result<PsaTable> {
-        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
-        let mut reader = ParquetReader::new(file);
-        let schema = reader
-            .get_metadata()?
-            .key_value_metadata()
-            .as_ref()
-            .and_then(|kv| kv.iter().find(|kv| kv.key == SCHEMA_KEY))
-            .and_then(|kv| kv.value.clone());
+        let schema = crate::output::table_file::schema_of(path)?;
         if schema.as_deref() != Some(SCHEMA) {
             return Err(Error::Results(format!(
                 "{}: schema {}, this sarcosim reads {SCHEMA}: rerun the scenario to rewrite it",
@@ -134,7 +119,8 @@ impl PsaTable {
                 schema.as_deref().unwrap_or("unknown")
             )));
         }
-        let df = reader.finish()?;
+        let file = std::fs::File::open(path).map_err(|e| Error::io(path, e))?;
+        let df = ParquetReader::new(file).finish()?;
         let draws = df
             .column(DRAW)?
             .u32()?

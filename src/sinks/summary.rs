@@ -59,9 +59,20 @@ pub const GAIT: usize = 8;
 pub const EWGSOP2_PROBABLE: usize = 9;
 pub const FNIH: usize = 12;
 pub const AWGS: usize = 13;
+pub const AWGS_SEVERE: usize = 14;
 pub const TRAINING: usize = 15;
 pub const CONDITIONS: usize = 16;
 const N: usize = COLUMNS.len();
+
+/// The counters of persons meeting each definition at a record, in column order.
+pub const INDICATORS: [&str; 6] = [
+    COLUMNS[EWGSOP2_PROBABLE],
+    COLUMNS[EWGSOP2_PROBABLE + 1],
+    COLUMNS[EWGSOP2_PROBABLE + 2],
+    COLUMNS[FNIH],
+    COLUMNS[AWGS],
+    COLUMNS[AWGS_SEVERE],
+];
 
 /// The observer that adds one person's life in one (draw, arm) to a chunk's grid: each
 /// step's person-steps and events in the band of the age at its start, and the living

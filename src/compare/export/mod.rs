@@ -3,7 +3,7 @@
 //! (`comparison.parquet`). Another format (an HTML report) is one more exporter; one that
 //! also needs the run's summary holds the loaded [`crate::report::Results`] itself.
 
-mod csv;
+pub mod csv;
 mod html;
 mod parquet;
 pub mod tables;
