@@ -10,11 +10,13 @@
 pub mod chart;
 pub mod checkpoints;
 pub mod compare;
+pub mod delimited;
 pub mod economics;
 pub mod engine;
 pub mod error;
 pub mod interventions;
 pub mod life;
+pub mod microdata;
 pub mod model;
 pub mod output;
 pub mod params;

@@ -8,7 +8,16 @@
 //! stays, nutrition, hormones, shrinking and survival), so a cohort's starting state agrees
 //! with the trajectories it will follow. Height is the adult height of the person's birth
 //! cohort less what shrinking has taken by their age ([`crate::model::stature`]).
+//!
+//! A cohort drawn from microdata ([`crate::microdata`]) takes each value its row gives
+//! (sex, age, BMI or body weight, protein, training, conditions, height, ALM or
+//! ALM/height², grip, gait); what the row leaves out follows the same laws given the
+//! values present (ALM from age, sex, height and BMI; grip from age, sex and ALM; gait
+//! from grip, age and conditions), or the cohort's own keys where the model has no law
+//! (sex, age, BMI, protein, training and conditions).
 
+use crate::microdata::columns::CONDITION_COLUMNS;
+use crate::microdata::{Col, Microdata};
 use crate::model::mortality::StartLaw;
 use crate::model::stature::{self, REFERENCE_AGE};
 use crate::model::{Model, Person};
@@ -56,10 +65,31 @@ pub fn cohort_of(id: u64, cohorts: &[Cohort], seed: u64) -> usize {
     cohorts.len() - 1
 }
 
-/// The bitmask of conditions present at the start, one uniform per condition.
-fn conditions(prevalence: &[f64; 5], r: &mut Stream) -> u8 {
+/// The values of person `id`'s microdata row, if the cohort is drawn from a file.
+#[derive(Clone, Copy)]
+struct Row<'a>(Option<(&'a Microdata, usize)>);
+
+impl<'a> Row<'a> {
+    fn of(cohort: &'a Cohort, id: u64, seed: u64) -> Self {
+        Self(cohort.from.as_ref().map(|d| (&**d, d.row_of(id, seed))))
+    }
+
+    #[inline]
+    fn get(self, c: Col) -> Option<f64> {
+        let (d, i) = self.0?;
+        d.get(c, i)
+    }
+}
+
+/// The bitmask of conditions present at the start: the row's where it gives them, else
+/// one uniform per condition against the cohort's prevalence (drawn in either case).
+fn conditions(prevalence: &[f64; 5], row: Row<'_>, r: &mut Stream) -> u8 {
     prevalence.iter().enumerate().fold(0u8, |acc, (c, prev)| {
-        if r.random::<f64>() < *prev {
+        let u = r.random::<f64>();
+        let present = row
+            .get(CONDITION_COLUMNS[c])
+            .map_or(u < *prev, |v| v == 1.0);
+        if present {
             acc | 1 << c
         } else {
             acc
@@ -67,22 +97,78 @@ fn conditions(prevalence: &[f64; 5], r: &mut Stream) -> u8 {
     })
 }
 
-/// Height now, peak height, ALM and grip per kg ALM of a person of this age, sex and BMI:
-/// the cohort's own distributions where it gives them (drawn from `r` in this order),
-/// else the model's law moved by the person's normal deviates `z`.
+/// Body size as given: BMI, or body weight (BMI once the height is known).
+#[derive(Clone, Copy)]
+enum Size {
+    Bmi(f64),
+    WeightKg(f64),
+}
+
+/// Muscle as given: ALM/height² or ALM.
+#[derive(Clone, Copy)]
+enum Muscle {
+    Index(f64),
+    Kg(f64),
+}
+
+/// The starting values a cohort or row gives directly (current height, muscle, grip); the
+/// rest follow the model's law.
+struct Given {
+    height: Option<f64>,
+    muscle: Option<Muscle>,
+    grip: Option<f64>,
+}
+
+impl Given {
+    /// The row's values, else draws from the cohort's distributions (in this order).
+    fn draw(cohort: &Cohort, row: Row<'_>, r: &mut Stream) -> Self {
+        let height = row
+            .get(Col::Height)
+            .or_else(|| cohort.height.as_ref().map(|d| d.sample(r)));
+        let muscle = row
+            .get(Col::AlmIndex)
+            .map(Muscle::Index)
+            .or_else(|| row.get(Col::Alm).map(Muscle::Kg))
+            .or_else(|| {
+                cohort
+                    .alm_index
+                    .as_ref()
+                    .map(|d| Muscle::Index(d.sample(r)))
+            });
+        let grip = row
+            .get(Col::Grip)
+            .or_else(|| cohort.grip.as_ref().map(|d| d.sample(r)));
+        Self {
+            height,
+            muscle,
+            grip,
+        }
+    }
+}
+
+/// The body at the start: height now, peak height, BMI, ALM and grip per kg ALM.
+struct Body {
+    height: f64,
+    peak_height: f64,
+    bmi: f64,
+    alm: f64,
+    quality: f64,
+}
+
+/// The body of a person of this age, sex and size: the values given, else the model's
+/// law moved by the person's normal deviates `z`.
 fn body(
-    cohort: &Cohort,
+    given: &Given,
     model: &Model,
-    (age, female, bmi): (f64, bool, f64),
+    (age, female, size): (f64, bool, Size),
     (z_height, z_almi, z_quality): (f64, f64, f64),
-    r: &mut Stream,
-) -> (f64, f64, f64, f64) {
+) -> Body {
     let p = &model.params;
-    // A cohort's `height` is measured now; the default is drawn as the adult height of the
+    // A given height is measured now; the default is drawn as the adult height of the
     // person's birth cohort, less what shrinking has taken by this age.
     let shrunk = model.stature.loss(age, female);
-    let peak_height = match &cohort.height {
-        Some(d) => d.sample(r) + shrunk,
+    let peak_height = match given.height {
+        Some(h) => h + shrunk,
         None => {
             let (sd, lo, hi) = if female {
                 (p.height_sd_f, 1.35, 2.0)
@@ -93,19 +179,53 @@ fn body(
         }
     };
     let height = peak_height - shrunk;
-    let almi = match &cohort.alm_index {
-        Some(d) => d.sample(r),
+    let bmi = match size {
+        Size::Bmi(b) => b,
+        Size::WeightKg(w) => w / (height * height),
+    };
+    let alm = match given.muscle {
+        Some(Muscle::Kg(alm)) => alm,
+        Some(Muscle::Index(almi)) => almi * height * height,
         None => {
             let sd = if female { p.almi_sd_f } else { p.almi_sd_m };
-            (mean_almi(age, female, bmi, model) + sd * z_almi).max(2.5)
+            (mean_almi(age, female, bmi, model) + sd * z_almi).max(2.5) * height * height
         }
     };
-    let alm = almi * height * height;
-    let quality = match &cohort.grip {
-        Some(d) => d.sample(r) / alm,
+    let quality = match given.grip {
+        Some(g) => g / alm,
         None => (mean_quality(age, female, model) + p.quality_sd * z_quality).max(0.3),
     };
-    (height, peak_height, alm, quality)
+    Body {
+        height,
+        peak_height,
+        bmi,
+        alm,
+        quality,
+    }
+}
+
+/// Sex, age, size, protein, sessions and conditions: the row's values, else draws from
+/// the cohort's distributions (the order of draws is fixed).
+fn traits(cohort: &Cohort, row: Row<'_>, r: &mut Stream) -> (bool, f64, Size, f64, f64, u8) {
+    let u_female = r.random::<f64>();
+    let female = row
+        .get(Col::Sex)
+        .map_or(u_female < cohort.female, |v| v == 1.0);
+    let age = row.get(Col::Age).unwrap_or_else(|| cohort.age.sample(r));
+    let size = match (row.get(Col::Bmi), row.get(Col::WeightKg)) {
+        (Some(b), _) => Size::Bmi(b),
+        (None, Some(w)) => Size::WeightKg(w),
+        (None, None) => Size::Bmi(cohort.bmi.sample(r)),
+    };
+    let protein = row
+        .get(Col::Protein)
+        .unwrap_or_else(|| cohort.protein_g_per_kg.sample(r));
+    let sessions = row
+        .get(Col::Training)
+        .unwrap_or_else(|| cohort.training_sessions_per_week.sample(r))
+        .max(0.0);
+    let conditions = conditions(&cohort.conditions, row, r);
+    (female, age, size, protein, sessions, conditions)
 }
 
 /// Draws person `id` of cohort `index` for parameter draw `draw`.
@@ -123,18 +243,14 @@ pub fn sample_person(
     // Draw order is fixed whatever the cohort asks for, so overrides shift nothing else.
     let (z_height, z_almi, z_quality, z_ceiling, z_testo, z_meno, z_gait) =
         (z(), z(), z(), z(), z(), z(), z());
-    let female = r.random::<f64>() < cohort.female;
-    let age = cohort.age.sample(&mut r);
-    let bmi = cohort.bmi.sample(&mut r);
-    let protein = cohort.protein_g_per_kg.sample(&mut r);
-    let sessions = cohort.training_sessions_per_week.sample(&mut r).max(0.0);
-    let conditions = conditions(&cohort.conditions, &mut r);
-    let (height, peak_height, alm, quality) = body(
-        cohort,
+    let row = Row::of(cohort, id, seed);
+    let (female, age, size, protein, sessions, conditions) = traits(cohort, row, &mut r);
+    let given = Given::draw(cohort, row, &mut r);
+    let b = body(
+        &given,
         model,
-        (age, female, bmi),
+        (age, female, size),
         (z_height, z_almi, z_quality),
-        &mut r,
     );
     let cv = p.training_ceiling_cv;
     let train_ceiling = p.training_ceiling * (cv * z_ceiling - cv * cv / 2.0).exp();
@@ -153,13 +269,13 @@ pub fn sample_person(
         female,
         age,
         start_age: age,
-        height,
-        peak_height,
-        weight: bmi * height * height,
-        alm_base: alm / (1.0 + train_adapt),
+        height: b.height,
+        peak_height: b.peak_height,
+        weight: b.bmi * b.height * b.height,
+        alm_base: b.alm / (1.0 + train_adapt),
         train_adapt,
         train_ceiling,
-        quality_base: quality / (1.0 + quality_adapt),
+        quality_base: b.quality / (1.0 + quality_adapt),
         quality_adapt,
         gait_offset: p.gait_sd * z_gait,
         protein,
@@ -184,6 +300,11 @@ pub fn sample_person(
         alive: true,
         class: Default::default(),
     };
+    if let Some(gait) = row.get(Col::Gait) {
+        // The offset that gives the measured gait speed on the model's law.
+        person.gait_offset = 0.0;
+        person.gait_offset = gait - model.gait(&person);
+    }
     model.reclassify(&mut person);
     person
 }

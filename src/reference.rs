@@ -55,6 +55,7 @@ pub fn reference_cohort() -> Cohort {
         conditions: [0.10, 0.04, 0.03, 0.01, 0.03],
         alm_index: None,
         grip: None,
+        from: None,
     }
 }
 

@@ -131,23 +131,19 @@ impl LifeTable {
             column: column.map(str::to_string),
             message,
         };
-        // Plain comma-separated numbers (no quoting): read by hand, as the `csv` crate
-        // would make every build recompile polars (it changes shared crates' features).
-        let mut lines = text
-            .lines()
-            .enumerate()
-            .map(|(i, l)| (i as u64 + 1, l.trim()))
-            .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'));
-        let (header_line, header) = lines
+        let syntax = |e: crate::delimited::SyntaxError| err(Some(e.line), None, e.message);
+        let mut records = crate::delimited::records(text);
+        let first = records
             .next()
-            .ok_or_else(|| err(None, None, "no header and no rows".into()))?;
-        let header: Vec<&str> = header.split(',').map(str::trim).collect();
-        let rate = header_rate(&header).map_err(|m| err(Some(header_line), None, m))?;
+            .ok_or_else(|| err(None, None, "no header and no rows".into()))?
+            .map_err(syntax)?;
+        let header = first.strs();
+        let rate = header_rate(&header).map_err(|m| err(Some(first.line), None, m))?;
         let mut rows: Vec<(usize, [f64; 2])> = Vec::new();
-        for (line, l) in lines {
-            let record: Vec<&str> = l.split(',').map(str::trim).collect();
-            let row = parse_row(&record, &header, rate, rows.last().map(|r| r.0))
-                .map_err(|(col, m)| err(Some(line), Some(col), m))?;
+        for r in records {
+            let r = r.map_err(syntax)?;
+            let row = parse_row(&r.strs(), &header, rate, rows.last().map(|r| r.0))
+                .map_err(|(col, m)| err(Some(r.line), Some(col), m))?;
             if row.0 <= MAX_AGE {
                 rows.push(row);
             }

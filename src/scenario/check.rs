@@ -228,6 +228,8 @@ const COHORT_KEYS: &[&str] = &[
     "conditions",
     "alm_index",
     "grip",
+    "from",
+    "sample",
     "diabetes",
     "ckd",
     "copd",
@@ -313,7 +315,7 @@ fn check(
             "at least one [[cohort]] is needed",
         ));
     }
-    let cohorts = super::cohort::check_cohorts(raw_cohorts, &top.key("cohort"), problems);
+    let cohorts = super::cohort::check_cohorts(raw_cohorts, base, &top.key("cohort"), problems);
     if raw.arm.is_empty() {
         problems.push(
             Problem::new(top.key("arm"), "at least one [[arm]] is needed")

@@ -1,31 +1,47 @@
-//! Checks of `[[cohort]]` entries: names, shares, and the distributions of starting
-//! values within their accepted ranges.
+//! Checks of `[[cohort]]` entries: names, shares, the distributions of starting values
+//! within their accepted ranges, and the microdata file of a cohort drawn `from` one.
 
 use super::locate::KeyPath;
 use super::problem::Problem;
 use super::raw::{RawCohort, RawDist, RawNormal};
 use super::{Cohort, Dist, CONDITIONS};
+use crate::microdata::{Col, Sampling, Shared};
+use std::path::Path;
 
 /// Accepted ranges of the cohort's starting values.
-pub(super) const AGE_RANGE: (f64, f64) = (18.0, 110.0);
-const BMI_RANGE: (f64, f64) = (12.0, 70.0);
-const HEIGHT_RANGE: (f64, f64) = (1.0, 2.3);
-const PROTEIN_RANGE: (f64, f64) = (0.0, 5.0);
-const TRAINING_RANGE: (f64, f64) = (0.0, 14.0);
-const ALMI_RANGE: (f64, f64) = (2.0, 16.0);
-const GRIP_RANGE: (f64, f64) = (1.0, 100.0);
+pub const AGE_RANGE: (f64, f64) = (18.0, 110.0);
+pub const BMI_RANGE: (f64, f64) = (12.0, 70.0);
+pub const HEIGHT_RANGE: (f64, f64) = (1.0, 2.3);
+pub const PROTEIN_RANGE: (f64, f64) = (0.0, 5.0);
+pub const TRAINING_RANGE: (f64, f64) = (0.0, 14.0);
+pub const ALMI_RANGE: (f64, f64) = (2.0, 16.0);
+pub const GRIP_RANGE: (f64, f64) = (1.0, 100.0);
 
 /// Checks every cohort (names unique) and normalises their shares to add up to 1.
 pub(super) fn check_cohorts(
     raw: &[RawCohort],
+    base: &Path,
     path: &KeyPath,
     problems: &mut Vec<Problem>,
 ) -> Vec<Cohort> {
     let mut cohorts: Vec<Cohort> = raw
         .iter()
         .enumerate()
-        .filter_map(|(i, c)| check_cohort(c, &path.index(i), problems))
+        .filter_map(|(i, c)| check_cohort(c, base, &path.index(i), problems))
         .collect();
+    if raw.len() > 1 {
+        for (i, c) in raw.iter().enumerate() {
+            if c.sample.as_deref() == Some("as_is") {
+                problems.push(
+                    Problem::new(
+                        path.index(i).key("sample"),
+                        "`as_is` takes every person from this file: it must be the only cohort",
+                    )
+                    .hint("use sample = \"weighted\" to mix the file with other cohorts"),
+                );
+            }
+        }
+    }
     for (i, c) in raw.iter().enumerate() {
         let n = c.name.as_deref().unwrap_or("");
         if raw[..i].iter().any(|o| o.name.as_deref() == Some(n)) && !n.is_empty() {
@@ -44,8 +60,14 @@ pub(super) fn check_cohorts(
     cohorts
 }
 
-fn check_cohort(c: &RawCohort, path: &KeyPath, problems: &mut Vec<Problem>) -> Option<Cohort> {
+fn check_cohort(
+    c: &RawCohort,
+    base: &Path,
+    path: &KeyPath,
+    problems: &mut Vec<Problem>,
+) -> Option<Cohort> {
     let before = problems.len();
+    let from = microdata(c, base, path, problems);
     let name = c.name.clone().unwrap_or_default();
     if name.trim().is_empty() {
         problems.push(
@@ -62,6 +84,12 @@ fn check_cohort(c: &RawCohort, path: &KeyPath, problems: &mut Vec<Problem>) -> O
     }
     let female = probability(c.female.unwrap_or(0.5), &path.key("female"), problems);
     let age = match &c.age {
+        // The file's problems are reported already.
+        None if c.from.is_some() && from.is_none() => None,
+        None if from.as_ref().is_some_and(|d| d.has(Col::Age)) => {
+            let (lo, hi) = from.as_ref().and_then(|d| d.range(Col::Age))?;
+            Some(Dist::Uniform { lo, hi })
+        }
         None => {
             problems.push(
                 Problem::new(path.key("age"), "missing")
@@ -97,7 +125,62 @@ fn check_cohort(c: &RawCohort, path: &KeyPath, problems: &mut Vec<Problem>) -> O
         conditions,
         alm_index: values.alm_index,
         grip: values.grip,
+        from,
     })
+}
+
+/// `from` and `sample`: the cohort's microdata file, read and checked (relative to `base`,
+/// the scenario's folder); its problems are the file's, each with its line and column.
+fn microdata(
+    c: &RawCohort,
+    base: &Path,
+    path: &KeyPath,
+    problems: &mut Vec<Problem>,
+) -> Option<Shared> {
+    let sampling = match c.sample.as_deref() {
+        None => Sampling::Weighted,
+        Some(name) => match Sampling::from_name(name) {
+            Some(s) => s,
+            None => {
+                problems.push(
+                    Problem::new(
+                        path.key("sample"),
+                        format!("`{name}` is not a way to sample"),
+                    )
+                    .hint(format!("use one of {}", Sampling::NAMES.join(", "))),
+                );
+                return None;
+            }
+        },
+    };
+    let Some(file) = c.from.as_deref() else {
+        if c.sample.is_some() {
+            problems.push(
+                Problem::new(path.key("sample"), "`sample` needs `from`")
+                    .hint("`from = \"people.csv\"` names the microdata file to sample"),
+            );
+        }
+        return None;
+    };
+    let full = base.join(file);
+    match crate::microdata::load(&full, &full.display().to_string(), sampling) {
+        Ok(mut d) => {
+            d.file = file.to_string();
+            Some(Shared(std::sync::Arc::new(d)))
+        }
+        Err(errors) => {
+            for e in errors {
+                let mut p = Problem::new(path.key("from"), e.to_string());
+                p.hint = e.hint.or_else(|| {
+                    (e.row.is_none() && e.column.is_none() && e.line.is_none()).then(|| {
+                        "a microdata file: see docs/model.md, \"Cohorts from microdata\"".into()
+                    })
+                });
+                problems.push(p);
+            }
+            None
+        }
+    }
 }
 
 /// A cohort's starting values other than age, defaults applied.

@@ -83,6 +83,10 @@ pub struct Cohort {
     pub conditions: [f64; 5],
     pub alm_index: Option<Dist>,
     pub grip: Option<Dist>,
+    /// `from`: the microdata file the cohort's persons are drawn from (then its columns
+    /// replace the distributions above; see [`crate::microdata`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<crate::microdata::Shared>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -409,6 +413,17 @@ fn describe_cohort(o: &mut String, c: &Cohort) {
         "cohort      {} · share {:.3} · female {}",
         c.name, c.share, c.female
     );
+    if let Some(d) = &c.from {
+        let _ = writeln!(
+            o,
+            "              from {} · {} rows · sample {} · columns {}",
+            d.file,
+            d.rows(),
+            d.sampling.name(),
+            d.columns().join(", ")
+        );
+        let _ = writeln!(o, "              where the file gives no value:");
+    }
     let _ = writeln!(o, "              age {} · bmi {}", c.age, c.bmi);
     let _ = writeln!(
         o,

@@ -58,6 +58,10 @@ pub struct RawCohort {
     pub conditions: Option<RawConditions>,
     pub alm_index: Option<RawDist>,
     pub grip: Option<RawDist>,
+    /// A microdata file (CSV or Parquet, relative to the scenario) to draw persons from.
+    pub from: Option<String>,
+    /// How persons are taken from `from`: `"weighted"` (default) or `"as_is"`.
+    pub sample: Option<String>,
 }
 
 /// A distribution: `{ fixed = 65 }`, `{ uniform = [60, 70] }` or
