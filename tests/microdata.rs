@@ -238,6 +238,9 @@ fn every_person_starts_as_a_row_with_its_measured_grip_and_gait() {
     run_ok(&s, &t.path().join("out"), &[]);
     let df = starts(&t.path().join("out"));
     let cols = ["age", "female", "height", "weight", "grip", "gait"].map(|c| start_column(&df, c));
+    let persons: Vec<[f64; 6]> = (0..df.height())
+        .map(|i| cols.each_ref().map(|c| c[i]))
+        .collect();
     let (age, sex, height, weight) = (
         survey.full("age"),
         survey.full("sex"),
@@ -246,22 +249,22 @@ fn every_person_starts_as_a_row_with_its_measured_grip_and_gait() {
     );
     let (grip, gait) = (survey.col("grip"), survey.col("gait"));
     let (mut with_grip, mut with_gait) = (0, 0);
-    for i in 0..df.height() {
-        let close = |a: f64, b: f64| (a - b).abs() < 1e-3 * b.abs().max(1.0);
+    let close = |a: f64, b: f64| (a - b).abs() < 1e-3 * b.abs().max(1.0);
+    for (i, [p_age, p_sex, p_height, p_weight, p_grip, p_gait]) in persons.into_iter().enumerate() {
         let row = (0..survey.rows.len())
             .find(|&r| {
-                close(cols[0][i], age[r])
-                    && cols[1][i] == sex[r]
-                    && close(cols[2][i], height[r])
-                    && close(cols[3][i], weight[r])
+                close(p_age, age[r])
+                    && p_sex == sex[r]
+                    && close(p_height, height[r])
+                    && close(p_weight, weight[r])
             })
             .unwrap_or_else(|| panic!("person {i} is no row of the file"));
         if let Some(g) = grip[row] {
-            assert!(close(cols[4][i], g), "grip {} vs {g}", cols[4][i]);
+            assert!(close(p_grip, g), "grip {p_grip} vs {g}");
             with_grip += 1;
         }
         if let Some(g) = gait[row] {
-            assert!(close(cols[5][i], g), "gait {} vs {g}", cols[5][i]);
+            assert!(close(p_gait, g), "gait {p_gait} vs {g}");
             with_gait += 1;
         }
     }
