@@ -59,8 +59,17 @@ const KNOWN_FAILURES: &[&str] = &[
 /// Targets committed with their tolerances before the first run that computes them: their
 /// verdicts are not known when they land, so this test does not judge them until
 /// docs/validation.md records their first run and they move to KNOWN_FAILURES or leave
-/// this list. Empty: every target has been run.
-const NOT_YET_RUN: &[&str] = &[];
+/// this list.
+const NOT_YET_RUN: &[&str] = &[
+    // src/validate/strata.rs
+    "hrs-weak-grip-60-m",
+    "hrs-weak-grip-60-w",
+    "hrs-weak-grip-bmi-60-m",
+    "hrs-weak-grip-bmi-60-w",
+    "rotterdam-ewgsop1",
+    "sweden-ewgsop2-70",
+    "sweden-ewgsop2-85",
+];
 
 /// Known failures far enough outside their tolerance that 3,000 persons still fail them.
 const CLEAR_FAILURES: &[&str] = &[

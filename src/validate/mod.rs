@@ -19,6 +19,7 @@ pub mod plots;
 pub mod report;
 pub mod sim;
 pub mod stats;
+pub mod strata;
 pub mod surveys;
 pub mod targets;
 pub mod wider;

@@ -57,6 +57,7 @@ pub fn targets(r: &Runs) -> Vec<Row> {
     super::wider::targets(r, &mut rows);
     super::surveys::targets(r, &mut rows);
     super::definitions::targets(r, &mut rows);
+    super::strata::targets(r, &mut rows);
     rows
 }
 
