@@ -4,6 +4,7 @@
 //! checked; a rerun of a complete shard keeps its record until the new results are
 //! complete, so a failed rerun leaves the old run intact.
 
+use crate::compare::decision::files::FILES as DECISION_FILES;
 use crate::engine::{self, Plan};
 use crate::error::{Error, Result};
 use crate::output::{
@@ -235,6 +236,7 @@ impl<'a> Job<'a> {
             draws: s.draws,
             comparison: None,
             parameters: None,
+            decision: Vec::new(),
         }
     }
 
@@ -292,8 +294,12 @@ impl<'a> Job<'a> {
                     m.scenario_resolved = serde_json::to_value(scenario).unwrap_or_default();
                     remove_if_present(&rd.path().join("comparison.parquet"))?;
                     remove_if_present(&rd.path().join(PSA_FILE))?;
+                    for f in DECISION_FILES {
+                        remove_if_present(&rd.path().join(f.file))?;
+                    }
                     m.comparison = None;
                     m.parameters = None;
+                    m.decision.clear();
                 }
                 m.shards.retain(|s| s.index != r.index);
                 m.shards.push(r);
@@ -389,13 +395,21 @@ impl<'a> Job<'a> {
         let psa = dir.join(PSA_FILE);
         PsaTable::of(self.scenario).write(&psa, &run_metadata(&self.rd.identity))?;
         let parameters = lock.check(&psa)?;
-        crate::compare::compare(dir)?.write(dir)?;
+        let comparison = crate::compare::compare(dir)?;
+        comparison.write(dir)?;
         let check = lock.check(&dir.join("comparison.parquet"))?;
+        let mut decision = Vec::new();
+        if let Some(a) = &comparison.decision {
+            for path in a.write(dir, &run_metadata(&self.rd.identity))? {
+                decision.push(lock.check(&path)?);
+            }
+        }
         lock.update(
             || self.fresh(),
             |m| {
                 m.comparison = Some(check);
                 m.parameters = Some(parameters);
+                m.decision = decision;
                 Ok(())
             },
         )
@@ -413,7 +427,12 @@ impl<'a> Job<'a> {
             Some(c) => c.problem(dir, &self.rd.identity).is_some(),
             None => false,
         };
-        let broken = bad("comparison.parquet", &m.comparison) || bad(PSA_FILE, &m.parameters);
+        let recorded = |file: &str| m.decision.iter().find(|c| c.path == file).cloned();
+        let broken = bad("comparison.parquet", &m.comparison)
+            || bad(PSA_FILE, &m.parameters)
+            || DECISION_FILES
+                .iter()
+                .any(|f| bad(f.file, &recorded(f.file)) || recorded(f.file).is_none());
         if broken {
             self.write_comparison_if_complete()?;
         }

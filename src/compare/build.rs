@@ -57,7 +57,7 @@ pub fn comparison(results: &Results) -> Result<Comparison> {
         b.add_across_draws();
     }
     let rows = b.rows;
-    Ok(Comparison {
+    let mut c = Comparison {
         scenario: manifest.identity.scenario.clone(),
         seed: manifest.identity.seed,
         baseline,
@@ -67,7 +67,10 @@ pub fn comparison(results: &Results) -> Result<Comparison> {
         currency: setup.economics.currency,
         checkpoints: setup.checkpoints,
         rows,
-    })
+        decision: None,
+    };
+    c.decision = Some(super::decision::Analysis::of_comparison(&c));
+    Ok(c)
 }
 
 fn finite(v: f64) -> Option<f64> {

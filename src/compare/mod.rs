@@ -16,9 +16,11 @@
 //! The package: [`read`] (the manifest's typed inputs and the outcomes, streamed),
 //! [`stats`] (paired statistics of one draw), [`economics`] (ICER, Fieller, NNT,
 //! cost-effectiveness), [`outcome`] (the typed outcomes), [`build`] (the rows of a
-//! [`Comparison`]) and [`export`] (text, markdown, csv, json and parquet behind one trait).
+//! [`Comparison`]) and [`export`] (text, markdown, csv, json and parquet behind one trait);
+//! [`decision`] adds the efficiency frontier and net benefits of every arm.
 
 pub mod build;
+pub mod decision;
 pub mod economics;
 pub mod export;
 pub mod outcome;
@@ -33,6 +35,9 @@ use crate::error::Result;
 use crate::report::{self, Results};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
+
+/// The comparison's file in a results directory.
+pub const FILE: &str = "comparison.parquet";
 
 /// What a row estimates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -114,6 +119,9 @@ pub struct Comparison {
     pub currency: String,
     pub checkpoints: Vec<Checkpoint>,
     pub rows: Vec<Row>,
+    /// The frontier and net benefits (files `frontier.parquet` …, [`decision`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision: Option<decision::Analysis>,
 }
 
 /// Computes the comparison of the complete run in `dir` (every shard's outcomes).
@@ -129,7 +137,7 @@ impl Comparison {
 
     /// Writes `DIR/comparison.parquet` (temp file + rename).
     pub fn write(&self, dir: &Path) -> Result<PathBuf> {
-        let path = dir.join("comparison.parquet");
+        let path = dir.join(FILE);
         crate::output::write_atomic(&path, &Parquet.to_bytes(self)?)?;
         Ok(path)
     }

@@ -117,6 +117,8 @@ impl ResultsDir {
             layout.dir.join("comparison.parquet"),
             layout.dir.join(crate::sinks::parameters::FILE),
         ];
+        let decision = crate::compare::decision::files::FILES;
+        files.extend(decision.iter().map(|f| layout.dir.join(f.file)));
         for r in &m.shards {
             let shard = Shard {
                 index: r.index,
@@ -191,11 +193,13 @@ impl ResultsDir {
         let mut removed = temp::remove_stale(self.path(), &temp::shard_prefixes(shard))?;
         if self.path().is_dir() {
             let _lock = self.lock()?;
-            let shared = [
+            let mut shared = vec![
                 "manifest.json".to_string(),
                 "comparison.parquet".to_string(),
                 crate::sinks::parameters::FILE.to_string(),
             ];
+            let decision = crate::compare::decision::files::FILES;
+            shared.extend(decision.iter().map(|f| f.file.to_string()));
             removed += temp::remove_stale(self.path(), &shared)?;
         }
         Ok(removed)

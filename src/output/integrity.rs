@@ -228,6 +228,7 @@ pub fn verify(dir: &Path) -> Result<()> {
     if let Some(why) = [&m.comparison, &m.parameters]
         .into_iter()
         .flatten()
+        .chain(&m.decision)
         .find_map(|c| c.problem(dir, &m.identity))
     {
         return Err(refuse(

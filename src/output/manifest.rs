@@ -220,6 +220,10 @@ pub struct Manifest {
     /// `parameters.parquet`'s check (the PSA table), written with the comparison.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameters: Option<FileCheck>,
+    /// The decision analysis files' checks (`frontier.parquet` …), written with the
+    /// comparison.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decision: Vec<FileCheck>,
 }
 
 impl Manifest {

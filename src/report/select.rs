@@ -221,6 +221,7 @@ mod tests {
             currency: "USD".into(),
             checkpoints: vec![],
             rows,
+            decision: None,
         }
     }
 

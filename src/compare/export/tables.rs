@@ -153,6 +153,9 @@ pub fn tables(c: &Comparison) -> Vec<Table> {
             rows(c, &shown, &others, Contrast::Difference, None),
         ));
     }
+    if let Some(a) = &c.decision {
+        out.extend(crate::compare::decision::report::tables(a, &c.currency));
+    }
     out
 }
 
@@ -190,6 +193,7 @@ pub(crate) mod tests {
             currency: "USD".into(),
             checkpoints: vec![],
             rows,
+            decision: None,
         }
     }
 
