@@ -1,6 +1,7 @@
 //! Populations other than the default: shipped life tables are followed (construction
-//! check by decade and sex), mortality improves when asked, and bad tables are refused
-//! with the file, line and column (exit 2, nothing written).
+//! check by decade and sex), mortality improves when asked, bad tables are refused with
+//! the file, line and column (exit 2, nothing written), and a reference population sets
+//! the starting body (`reference_population`).
 
 mod common;
 use common::*;
@@ -202,4 +203,72 @@ fn bad_tables_are_refused_with_file_line_and_column() {
         sarcosim(&["check", s.to_str().unwrap()]).status.code(),
         Some(2)
     );
+}
+
+/// A scenario of 30-year-olds of one sex with these top-level lines.
+fn thirty_year_olds(extra: &str, female: f64) -> sarcosim::scenario::Scenario {
+    let text = format!(
+        "name = \"r\"\npopulation = 10\nhorizon = \"1y\"\n{extra}\n[[cohort]]\nname = \"a\"\n\
+         female = {female}\nage = {{ fixed = 30 }}\n[[arm]]\nname = \"baseline\"\n"
+    );
+    sarcosim::scenario::Scenario::from_bytes(text.as_bytes(), "r.toml").unwrap()
+}
+
+/// Mean height and ALM/height² at the start of `n` persons of the scenario.
+fn mean_body(s: &sarcosim::scenario::Scenario, n: u64) -> (f64, f64) {
+    let model = reference::calibrated_model_for(s.params(), s.step, &s.mortality);
+    let people: Vec<Person> = (0..n)
+        .map(|id| population::sample(id, &s.cohorts, &model, s.seed, 0))
+        .collect();
+    let mean = |f: &dyn Fn(&Person) -> f64| people.iter().map(f).sum::<f64>() / n as f64;
+    (mean(&|p| p.height), mean(&|p| p.alm_index()))
+}
+
+/// The East-Asian reference moves 30-year-olds' height to its mean (the sampling error of
+/// 4,000 persons is 0.07/√4000 ≈ 0.0011 m: 4 SE allowed) and lowers their ALM/height²;
+/// `[parameters]` still wins over the reference.
+#[test]
+fn a_reference_population_sets_the_starting_body() {
+    let n = 4_000;
+    let se = 0.07 / (n as f64).sqrt();
+    let west = thirty_year_olds("", 0.0);
+    let east = thirty_year_olds("reference_population = \"east-asian\"", 0.0);
+    assert_eq!(west.params().get("population.almi_young_m"), Some(8.81));
+    assert_eq!(east.params().get("population.almi_young_m"), Some(8.67));
+    let (h_west, almi_west) = mean_body(&west, n);
+    let (h_east, almi_east) = mean_body(&east, n);
+    assert!((h_west - 1.76).abs() < 4.0 * se, "{h_west}");
+    assert!((h_east - 1.715).abs() < 4.0 * se, "{h_east}");
+    assert!(almi_east < almi_west - 0.05, "{almi_east} vs {almi_west}");
+    let pinned = thirty_year_olds(
+        "reference_population = \"east-asian\"\n[parameters]\n\"population.height_mean_m\" = 1.80",
+        0.0,
+    );
+    assert_eq!(pinned.params().get("population.height_mean_m"), Some(1.80));
+    assert_eq!(pinned.params().get("population.almi_young_m"), Some(8.67));
+    assert_ne!(west.fingerprint(), east.fingerprint());
+    let named = thirty_year_olds("reference_population = \"western\"", 0.0);
+    assert_eq!(
+        west.fingerprint(),
+        named.fingerprint(),
+        "the default is the default"
+    );
+}
+
+#[test]
+fn an_unknown_reference_population_is_refused() {
+    let t = tempfile::tempdir().unwrap();
+    let s = write(
+        t.path(),
+        "s.toml",
+        &SMALL.replace("seed = 11", "seed = 11\nreference_population = \"martian\""),
+    );
+    let o = sarcosim(&["check", s.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("s.toml:4:1: reference_population: no reference population `martian`"),
+        "{e}"
+    );
+    assert!(e.contains("western, east-asian"), "{e}");
 }

@@ -214,6 +214,7 @@ pub(super) const TOP_KEYS: &[&str] = &[
     "economics",
     "comparison",
     "mortality",
+    "reference_population",
     "sweep",
 ];
 const COHORT_KEYS: &[&str] = &[
@@ -339,6 +340,8 @@ fn check(
         problems,
     );
     let trajectories = check_trajectories(raw, problems);
+    let reference_population =
+        super::reference_population::check(raw.reference_population.as_deref(), problems);
     if !problems.is_empty() {
         return None;
     }
@@ -361,6 +364,7 @@ fn check(
         economics,
         checkpoints,
         mortality,
+        reference_population,
         settings: Vec::new(),
         sweep: Vec::new(),
     };

@@ -14,6 +14,7 @@ pub mod locate;
 pub mod mortality;
 pub mod problem;
 pub mod raw;
+pub mod reference_population;
 pub mod set;
 pub mod sweep;
 
@@ -59,6 +60,10 @@ pub struct Scenario {
     /// when it is the default.
     #[serde(skip_serializing_if = "mortality::Mortality::is_default")]
     pub mortality: mortality::Mortality,
+    /// `reference_population`: the body-size references the starting values follow (left
+    /// out of the fingerprint when it is the default).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference_population: Option<&'static reference_population::Reference>,
     /// The `--set NAME=VALUE` settings applied to the file, as given (empty: none, and
     /// then not serialised, so the fingerprint of a plain scenario is unchanged).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -249,9 +254,13 @@ impl Scenario {
         parse_scenario(text, label)
     }
 
-    /// The central parameter values with the scenario's overrides applied.
+    /// The central parameter values with the scenario's reference population and
+    /// overrides applied (in this order: `[parameters]` wins).
     pub fn params(&self) -> Params {
         let mut p = Params::central();
+        if let Some(r) = self.reference_population {
+            r.apply(&mut p);
+        }
         for (k, v) in &self.parameters {
             p.set(k, *v);
         }
@@ -380,6 +389,12 @@ pub fn describe(s: &Scenario) -> String {
     }
     for a in &s.arms {
         describe_arm(&mut o, a);
+    }
+    if let Some(r) = s.reference_population {
+        let _ = writeln!(o, "reference   population {} · {}", r.name, r.description);
+        for v in r.values {
+            let _ = writeln!(o, "              {} = {}", v.parameter, v.value);
+        }
     }
     for (k, v) in &s.parameters {
         let _ = writeln!(o, "parameter   {k} = {v}");

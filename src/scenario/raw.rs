@@ -25,6 +25,8 @@ pub struct RawScenario {
     pub economics: Option<RawEconomics>,
     pub comparison: Option<RawComparison>,
     pub mortality: Option<RawMortality>,
+    /// A named set of body-size references (`scenario::reference_population`).
+    pub reference_population: Option<String>,
     /// `[sweep]`: names as `--set` takes them → lists of values (see `scenario::sweep`).
     pub sweep: Option<BTreeMap<String, toml::Value>>,
 }
