@@ -215,6 +215,7 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
         let html = compare::Html {
             results: &results,
             all_draws: &c,
+            arms: &sel.arms,
         };
         let exporter: &dyn compare::Exporter = match format {
             None => &compare::Text,
@@ -245,7 +246,7 @@ fn plot(dir: &Path, out: &Path) -> anyhow::Result<()> {
     sarcosim::output::verify(dir)?;
     let results = report::load(dir)?;
     let c = compare::Comparison::of(&results).context("comparing the arms")?;
-    let charts = report::charts::charts(&results, Some(&c))?;
+    let charts = report::charts::charts(&results, Some(&c), &[])?;
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     for (id, svg) in &charts {
         sarcosim::output::write_atomic(&out.join(format!("{id}.svg")), svg.as_bytes())?;

@@ -86,13 +86,38 @@ fn the_html_report_opens_in_chromium_without_errors_and_every_chart_drawn() {
     let ce = std::fs::read_to_string(svgs.join("ce-plane.svg")).unwrap();
     assert!(html.contains(&ce), "the file is the page's chart");
 
-    let Some(bin) = browser() else {
-        println!("SKIPPED: no Chromium found (install Debian's chromium, or set CHROMIUM)");
+    let Some(bin) = opens_cleanly(&page, charts) else {
         return;
     };
-    let Some((dom, log)) = chromium(&bin, &page, &["--dump-dom"]) else {
+    let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("html-report.png");
+    let _ = std::fs::remove_file(&shot);
+    let arg = format!("--screenshot={}", shot.display());
+    chromium(
+        &bin,
+        &page,
+        &[&arg, "--window-size=1320,2400", "--hide-scrollbars"],
+    )
+    .expect("the browser that dumped the page takes its screenshot");
+    let png = std::fs::read(&shot).unwrap();
+    assert!(
+        png.starts_with(b"\x89PNG") && png.len() > 20_000,
+        "{} bytes",
+        png.len()
+    );
+    println!("screenshot: {}", shot.display());
+}
+
+/// Opens `page` in headless Chromium and checks the page's own mark (every one of its
+/// `charts` drawn), no error and no console message. `None` (with a printed reason) when
+/// no browser can start.
+fn opens_cleanly(page: &Path, charts: usize) -> Option<PathBuf> {
+    let Some(bin) = browser() else {
+        println!("SKIPPED: no Chromium found (install Debian's chromium, or set CHROMIUM)");
+        return None;
+    };
+    let Some((dom, log)) = chromium(&bin, page, &["--dump-dom"]) else {
         println!("SKIPPED: {} could not start headless", bin.display());
-        return;
+        return None;
     };
     let body = dom
         .split("<body")
@@ -115,20 +140,35 @@ fn the_html_report_opens_in_chromium_without_errors_and_every_chart_drawn() {
         .collect();
     assert!(console.is_empty(), "console messages: {console:?}");
 
-    let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("html-report.png");
-    let _ = std::fs::remove_file(&shot);
-    let arg = format!("--screenshot={}", shot.display());
-    chromium(
-        &bin,
-        &page,
-        &[&arg, "--window-size=1320,2400", "--hide-scrollbars"],
-    )
-    .expect("the browser that dumped the page takes its screenshot");
-    let png = std::fs::read(&shot).unwrap();
-    assert!(
-        png.starts_with(b"\x89PNG") && png.len() > 20_000,
-        "{} bytes",
-        png.len()
-    );
-    println!("screenshot: {}", shot.display());
+    Some(bin)
+}
+
+#[test]
+fn the_tornado_page_of_a_sensitivity_analysis_opens_with_every_diagram_drawn() {
+    let t = tempfile::tempdir().unwrap();
+    let out = t.path().join("sa");
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/strategies-65plus.toml");
+    let o = sarcosim(&[
+        "sensitivity",
+        scenario.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--population",
+        "200",
+        "--params",
+        "mortality.sarcopenia_hr,arm[rt_65plus].intervention[resistance_training].uptake=0.2:0.6",
+        "--quiet",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let page = out.join("tornado.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    let charts = html
+        .matches("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\"")
+        .count();
+    // Four arms against the baseline, ΔQALY, Δcost and the ICER each.
+    assert_eq!(charts, 12, "{charts} charts");
+    let svg = std::fs::read_to_string(out.join("charts/tornado-rt-65plus-qalys.svg")).unwrap();
+    assert!(html.contains(&svg), "the file is the page's chart");
+    assert!(svg.contains("uptake (rt_65plus)"), "{svg}");
+    opens_cleanly(&page, charts);
 }

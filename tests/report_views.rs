@@ -82,6 +82,18 @@ fn the_default_report_fits_a_screen_and_options_ask_for_more() {
         assert!(draw_1 || line.contains(",,across_draws,"), "{line}");
     }
     assert!(full.lines().any(|l| l.contains(",2,monte_carlo")));
+
+    // ... and the charts of the HTML page: one arm's lines only.
+    let html = |extra: &[&str]| {
+        let mut a = vec!["--format", "html"];
+        a.extend_from_slice(extra);
+        stdout(&report_with(&out, &a))
+    };
+    let series = |page: &str, arm: &str| page.matches(&format!(">{arm}</text>")).count();
+    let (every, only) = (html(&[]), html(&["--arm", "same"]));
+    assert!(series(&every, "baseline") > 0 && series(&every, "same") > 0);
+    assert_eq!(series(&only, "baseline"), 0, "{only}");
+    assert_eq!(series(&only, "same"), series(&every, "same"));
 }
 
 #[test]

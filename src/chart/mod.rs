@@ -57,6 +57,14 @@ impl Axis {
     }
 }
 
+/// A file-safe id from a label: lower-case letters and digits, anything else `-`.
+pub fn slug(s: &str) -> String {
+    s.to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect()
+}
+
 /// What every chart has: an id (unique within a page; it prefixes the ids of the title
 /// and description), a title, a note under it, axes and a size in pixels.
 #[derive(Clone, Debug)]

@@ -4,7 +4,9 @@
 //! draws, the cost-effectiveness plane and the acceptability curve.
 
 use super::{by_age_band, by_time, Results};
-use crate::chart::{self, colour, line_chart, scatter_chart, Axis, Cloud, Frame, RefLine, Series};
+use crate::chart::{
+    self, colour, line_chart, scatter_chart, slug, Axis, Cloud, Frame, RefLine, Series,
+};
 use crate::compare::{Comparison, Contrast, Outcome};
 use crate::error::Result;
 use polars::prelude::*;
@@ -25,10 +27,18 @@ fn numbers(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
     Ok(c.f64()?.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
 }
 
+/// The arms drawn (all when `shown` is empty), each with its position in the run, which
+/// keeps its colour whatever else is shown.
+fn arms<'a>(all: &'a [String], shown: &'a [String]) -> impl Iterator<Item = (usize, &'a String)> {
+    all.iter()
+        .enumerate()
+        .filter(move |(_, a)| shown.is_empty() || shown.contains(a))
+}
+
 /// One line per arm of `column` of the by-year table against the year.
-fn by_arm(r: &Results, column: &str) -> Result<Vec<Series>> {
+fn by_arm(r: &Results, shown: &[String], column: &str) -> Result<Vec<Series>> {
     let mut out = Vec::new();
-    for (i, arm) in r.manifest.arms.iter().enumerate() {
+    for (i, arm) in arms(&r.manifest.arms, shown) {
         let t = by_time(r, arm, 0)?;
         let pts = numbers(&t, "year")?
             .into_iter()
@@ -43,15 +53,16 @@ fn years() -> Axis {
     Axis::new("years since start", "years")
 }
 
-/// Every chart of the run.
-pub fn charts(r: &Results, c: Option<&Comparison>) -> Result<Vec<Chart>> {
+/// Every chart of the run, for the arms `shown` (all when empty; the baseline's
+/// differences stay against the baseline).
+pub fn charts(r: &Results, c: Option<&Comparison>, shown: &[String]) -> Result<Vec<Chart>> {
     let mut out = Vec::new();
     let line = |id: &str, title: &str, y: Axis, s: &[Series], zero: bool| -> Chart {
         let f = Frame::new(id, title, years(), y).note("central parameters (draw 0)");
         let inc: &[f64] = if zero { &[0.0] } else { &[] };
         (id.to_string(), line_chart(&f, s, (&[], inc)))
     };
-    let alive = by_arm(r, "alive")?;
+    let alive = by_arm(r, shown, "alive")?;
     out.push(line(
         "alive",
         "Persons alive by arm",
@@ -59,13 +70,13 @@ pub fn charts(r: &Results, c: Option<&Comparison>) -> Result<Vec<Chart>> {
         &alive,
         true,
     ));
-    out.push(survival_by_sex(r)?);
+    out.push(survival_by_sex(r, shown)?);
     for (name, column) in DEFINITIONS {
         let id = format!("prevalence-{}", slug(name));
         let title = format!("{name} prevalence among survivors by arm");
-        let s = by_arm(r, column)?;
+        let s = by_arm(r, shown, column)?;
         out.push(line(&id, &title, Axis::new("prevalence", "%"), &s, true));
-        out.push(age_bands(r, name, column)?);
+        out.push(age_bands(r, shown, name, column)?);
     }
     for (id, title, column, unit) in [
         (
@@ -77,27 +88,20 @@ pub fn charts(r: &Results, c: Option<&Comparison>) -> Result<Vec<Chart>> {
         ("grip", "Mean grip strength of survivors", "grip kg", "kg"),
         ("gait", "Mean gait speed of survivors", "gait m/s", "m/s"),
     ] {
-        let s = by_arm(r, column)?;
+        let s = by_arm(r, shown, column)?;
         let y = Axis::new(id.to_uppercase().as_str(), unit);
         out.push(line(id, title, y, &s, false));
     }
     if let Some(c) = c {
-        out.extend(decision_charts(c));
+        out.extend(decision_charts(c, shown));
     }
     Ok(out)
 }
 
-fn slug(s: &str) -> String {
-    s.to_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect()
-}
-
 /// Survival from the start by sex, every arm (draw 0).
-fn survival_by_sex(r: &Results) -> Result<Chart> {
+fn survival_by_sex(r: &Results, shown: &[String]) -> Result<Chart> {
     let mut series = Vec::new();
-    for (i, arm) in r.manifest.arms.iter().enumerate() {
+    for (i, arm) in arms(&r.manifest.arms, shown) {
         let df = r
             .summary
             .clone()
@@ -140,9 +144,9 @@ fn survival_by_sex(r: &Results) -> Result<Chart> {
 
 /// Prevalence of one definition by 5-year age band (all records pooled), per arm, sexes
 /// together weighted by person-records.
-fn age_bands(r: &Results, name: &str, column: &str) -> Result<Chart> {
+fn age_bands(r: &Results, shown: &[String], name: &str, column: &str) -> Result<Chart> {
     let mut series = Vec::new();
-    for (i, arm) in r.manifest.arms.iter().enumerate() {
+    for (i, arm) in arms(&r.manifest.arms, shown) {
         let t = by_age_band(r, arm, 0)?;
         let ages: Vec<f64> = t
             .column("ages")?
@@ -201,15 +205,20 @@ fn increments(c: &Comparison, arm: &str) -> Vec<(f64, f64)> {
 
 /// The cost-effectiveness plane (draws as points, draw 0 marked, the willingness to pay
 /// as a line) and, with draws, the acceptability curve.
-fn decision_charts(c: &Comparison) -> Vec<Chart> {
-    let others: Vec<&String> = c.arms.iter().filter(|a| **a != c.baseline).collect();
+fn decision_charts(c: &Comparison, shown: &[String]) -> Vec<Chart> {
+    let others: Vec<(usize, &String)> = c
+        .arms
+        .iter()
+        .filter(|a| **a != c.baseline)
+        .enumerate()
+        .filter(|(_, a)| shown.is_empty() || shown.contains(a))
+        .collect();
     if others.is_empty() {
         return Vec::new();
     }
     let clouds: Vec<Cloud> = others
         .iter()
-        .enumerate()
-        .map(|(i, arm)| {
+        .map(|&(i, arm)| {
             let inc = increments(c, arm);
             Cloud {
                 label: arm.to_string(),

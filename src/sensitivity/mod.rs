@@ -8,6 +8,7 @@
 //! runs are skipped), compared by [`compare::compare`]; [`tornado`] turns the comparisons
 //! into tornado rows per arm, outcome and contrast, sorted by spread.
 
+pub mod charts;
 pub mod noise;
 pub mod sweep;
 pub mod tornado;

@@ -4,7 +4,8 @@
 //!
 //! Files in the analysis directory: `tornado.parquet` (every bar; schema [`FORMAT`] in the
 //! file's key-value metadata under `sarcosim.schema`), `tornado.csv` (the same columns),
-//! `tornado.txt` (the headline tables) and `sensitivity.json` (the design and the runs).
+//! `tornado.txt` (the headline tables), `sensitivity.json` (the design and the runs),
+//! `tornado.html` and `charts/tornado-ARM-OUTCOME.svg` (the diagrams, [`super::charts`]).
 
 use super::noise::{self, PerPerson};
 use super::{Factor, RunRecord};
@@ -26,6 +27,9 @@ pub const PARQUET: &str = "tornado.parquet";
 pub const CSV: &str = "tornado.csv";
 pub const TEXT: &str = "tornado.txt";
 pub const DESIGN: &str = "sensitivity.json";
+pub const HTML: &str = "tornado.html";
+/// The folder of the diagrams as SVG files.
+pub const CHARTS: &str = "charts";
 /// Bars per table in `tornado.txt`.
 pub const SHOWN: usize = 10;
 
@@ -154,7 +158,11 @@ impl Tornado {
         write_atomic(&dir.join(DESIGN), format!("{json}\n").as_bytes())?;
         write_atomic(&dir.join(PARQUET), &self.parquet()?)?;
         write_atomic(&dir.join(CSV), self.csv().as_bytes())?;
-        write_atomic(&dir.join(TEXT), self.text().as_bytes())
+        write_atomic(&dir.join(TEXT), self.text().as_bytes())?;
+        for (id, svg) in super::charts::charts(self) {
+            write_atomic(&dir.join(CHARTS).join(format!("{id}.svg")), svg.as_bytes())?;
+        }
+        write_atomic(&dir.join(HTML), super::charts::page(self).as_bytes())
     }
 
     /// The bars as a DataFrame (the schema of `tornado.parquet`).

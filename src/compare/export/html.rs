@@ -18,6 +18,8 @@ pub struct Html<'a> {
     pub results: &'a Results,
     /// The comparison of every draw (the charts' draws), whatever the tables show.
     pub all_draws: &'a Comparison,
+    /// The arms charted (`report --arm`; empty: all).
+    pub arms: &'a [String],
 }
 
 const STYLE: &str = "body{font-family:sans-serif;margin:1.5em auto;max-width:1320px;color:#222}
@@ -98,19 +100,23 @@ impl Html<'_> {
     }
 }
 
+/// A self-contained page: `title` as its title and heading, then `body` (HTML).
+pub fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style><script>{CHECK}</script></head><body>\n<h1>{}</h1>\n{body}</body></html>\n",
+        escape(title),
+        escape(title),
+    )
+}
+
 /// Whether a chart (by its id) belongs to a section of the page.
 type Member = dyn Fn(&str) -> bool;
 
 impl Exporter for Html<'_> {
     fn export(&self, c: &Comparison, w: &mut dyn Write) -> Result<()> {
-        let charts = crate::report::charts::charts(self.results, Some(self.all_draws))?;
+        let charts = crate::report::charts::charts(self.results, Some(self.all_draws), self.arms)?;
         let title = format!("sarcosim report: {}", c.scenario);
-        let mut s = format!(
-            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style><script>{CHECK}</script></head><body>\n<h1>{}</h1>\n<h2>Provenance</h2>{}\n",
-            escape(&title),
-            escape(&title),
-            self.provenance(c)
-        );
+        let mut s = format!("<h2>Provenance</h2>{}\n", self.provenance(c));
         let groups: [(&str, &Member); 4] = [
             ("Population", &|id| id == "alive" || id == "survival"),
             ("Prevalence", &|id| {
@@ -133,11 +139,7 @@ impl Exporter for Html<'_> {
             }
             s.push_str("</div>\n");
         }
-        let _ = write!(
-            s,
-            "<h2>Comparison of arms</h2>{}\n</body></html>\n",
-            Self::tables(c)
-        );
-        put(w, &s)
+        let _ = writeln!(s, "<h2>Comparison of arms</h2>{}", Self::tables(c));
+        put(w, &page(&title, &s))
     }
 }

@@ -4,7 +4,7 @@
 //! also needs the run's summary holds the loaded [`crate::report::Results`] itself.
 
 pub mod csv;
-mod html;
+pub mod html;
 mod parquet;
 pub mod tables;
 mod text;
