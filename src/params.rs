@@ -224,10 +224,10 @@ parameter_table! {
     almi_per_bmi = "population.almi_per_bmi": 0.10, "kg/m² per kg/m²", NonNegative,
         Uniform { lo: 0.06, hi: 0.14 },
         "heavier people carry more lean mass (A)", "Shift of mean ALM/height² per unit of BMI above 27";
-    quality_mean_65_m = "population.quality_mean_65_m": 1.723, "kg grip/kg ALM", Positive,
+    quality_mean_65_m = "population.quality_mean_65_m": 1.719, "kg grip/kg ALM", Positive,
         N { sd: 0.05 }, "C: fitted to Dodds 2014 PLoS One 9:e113637 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.85",
         "Mean grip per kg ALM, men aged 65";
-    quality_mean_65_f = "population.quality_mean_65_f": 1.548, "kg grip/kg ALM", Positive,
+    quality_mean_65_f = "population.quality_mean_65_f": 1.535, "kg grip/kg ALM", Positive,
         N { sd: 0.05 }, "C: fitted to Dodds 2014 PLoS One 9:e113637 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.7",
         "Mean grip per kg ALM, women aged 65";
     quality_sd = "population.quality_sd": 0.25, "kg grip/kg ALM", Positive, Fixed,
@@ -238,22 +238,22 @@ parameter_table! {
     basal_turnover = "muscle.basal_turnover_per_day": 0.018, "1/day", Positive, Fixed,
         "Symons 2011, PMC3280506: mixed-muscle FSR ≈ 0.075 %/h (V)",
         "Basal fractional synthesis (= breakdown at balance) of muscle protein";
-    age_loss_75_m = "muscle.age_loss_75_m": 0.007632, "1/yr", NonNegative, N { sd: 0.001 },
+    age_loss_75_m = "muscle.age_loss_75_m": 0.007387, "1/yr", NonNegative, N { sd: 0.001 },
         "C: fitted to Mitchell 2012 longitudinal loss at 70-79 (Health ABC design), Park 2007, Houston 2008, Dodds 2014 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0075",
         "Net breakdown excess from ageing at age 75, men";
-    age_loss_75_f = "muscle.age_loss_75_f": 0.006379, "1/yr", NonNegative, N { sd: 0.001 },
+    age_loss_75_f = "muscle.age_loss_75_f": 0.005737, "1/yr", NonNegative, N { sd: 0.001 },
         "C: fitted to Mitchell 2012 longitudinal loss at 70-79 (Health ABC design), Park 2007, Houston 2008, Dodds 2014 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0055",
         "Net breakdown excess from ageing at age 75, women";
     age_loss_onset = "muscle.age_loss_onset": 45.0, "yr", NonNegative, Fixed,
         "Janssen 2000 J Appl Physiol 89:81: loss not clear until the end of the 5th decade (V)",
         "Age at which the age-related net loss begins (rises linearly after)";
-    age_loss_shape = "muscle.age_loss_shape": 0.5941, "", Positive, Fixed,
+    age_loss_shape = "muscle.age_loss_shape": 0.4575, "", Positive, Fixed,
         "C: fitted to Dodds 2014 grip medians 60-90, Mitchell 2012, Bohannon 2011 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.0",
         "Exponent γ of every age-related rate: rate(age) = rate(75) · ((age − onset)/(75 − onset))^γ";
     noise_sd = "muscle.noise_sd_per_sqrt_yr": 0.007, "1/√yr", NonNegative, Fixed,
         "RW-1 reference workload (A)", "Within-person random variation of ALM";
     // --- Nutrition ---------------------------------------------------------------------
-    protein_effect = "nutrition.protein_effect": 0.004264, "1/yr per g/kg/d", NonNegative,
+    protein_effect = "nutrition.protein_effect": 0.005069, "1/yr per g/kg/d", NonNegative,
         Uniform { lo: 0.004, hi: 0.014 },
         "C: fitted to Houston 2008 Am J Clin Nutr 87:150 (protein quintiles) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.009",
         "Net synthesis gained per g/kg/d of protein above the reference intake";
@@ -271,7 +271,7 @@ parameter_table! {
         Uniform { lo: 0.0, hi: 0.01 }, "intake falls with age in older adults (A)",
         "Fall in habitual protein intake per year of age above 70";
     // --- Training -----------------------------------------------------------------------
-    training_gain_rate = "training.gain_rate": 0.09469, "1/yr", Positive, N { sd: 0.015 },
+    training_gain_rate = "training.gain_rate": 0.09355, "1/yr", Positive, N { sd: 0.015 },
         "C: fitted to Peterson 2011 Med Sci Sports Exerc 43:249: +1.1 kg (0.9-1.2) in ≈20 weeks by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.08",
         "Initial rate of ALM gain of an untrained person at the reference dose";
     training_ceiling = "training.ceiling": 0.12, "fraction", Positive, Uniform { lo: 0.08, hi: 0.16 },
@@ -298,7 +298,7 @@ parameter_table! {
     quality_detraining_rate = "training.quality_detraining_rate": 0.5, "1/yr", Positive, Fixed,
         "Esain 2017 PMC5697062: grip unchanged 3 months after stopping (V)",
         "Rate at which the training gain in quality is lost after stopping";
-    protein_training_synergy = "training.protein_synergy": 0.8643, "per g/kg/d", NonNegative,
+    protein_training_synergy = "training.protein_synergy": 0.8058, "per g/kg/d", NonNegative,
         Uniform { lo: 0.2, hi: 1.2 },
         "C: fitted to Morton 2018 Br J Sports Med 52:376: +0.30 kg (0.09-0.52) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.7",
         "Relative boost of the training gain per g/kg/d of protein above 1.0 (capped at the plateau)";
@@ -344,7 +344,7 @@ parameter_table! {
         Uniform { lo: 0.5, hi: 2.0 },
         "Srikanthan 2011 JCEM: each 10 % more muscle, 11 % lower insulin resistance (U)",
         "Diabetes incidence × (ALMI / sex reference)^(−k): low muscle → more diabetes";
-    loss_diabetes = "illness.loss_diabetes": 0.002974, "1/yr", NonNegative, N { sd: 0.0005 },
+    loss_diabetes = "illness.loss_diabetes": 0.00312, "1/yr", NonNegative, N { sd: 0.0005 },
         "C: fitted to Park 2007 Diabetes Care 30:1507 (leg lean −0.29 vs −0.23 kg over 3 years) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0012",
         "Extra net muscle breakdown with type 2 diabetes";
     loss_ckd = "illness.loss_ckd": 0.002, "1/yr", NonNegative, Uniform { lo: 0.0, hi: 0.004 },
@@ -356,7 +356,7 @@ parameter_table! {
     loss_cancer = "illness.loss_cancer": 0.004, "1/yr", NonNegative, Uniform { lo: 0.0, hi: 0.008 },
         "A", "Extra net muscle breakdown with cancer";
     // --- Hospital and bed rest ----------------------------------------------------------
-    admission_rate_65 = "hospital.admission_rate_65": 0.1528, "1/yr", NonNegative, N { sd: 0.02 },
+    admission_rate_65 = "hospital.admission_rate_65": 0.1566, "1/yr", NonNegative, N { sd: 0.02 },
         "C: fitted to Gorina 2015 NCHS NHSR 84: 348 discharges per 1,000 aged 65+ per year by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.15",
         "Admission rate of a 65-year-old without conditions or sarcopenia";
     admission_age_slope = "hospital.admission_age_slope": 0.04, "1/yr", NonNegative, Fixed,
@@ -366,7 +366,7 @@ parameter_table! {
     admission_sarcopenia_hr = "hospital.sarcopenia_hr": 1.52, "", Positive,
         LogNormal95 { lo: 1.24, hi: 1.86 },
         "Su 2022 J Clin Med 11:6474: HR 1.52 (V; CI U)", "Admission hazard ratio with sarcopenia";
-    admission_propensity_sd = "hospital.propensity_sd_log": 1.099, "", NonNegative,
+    admission_propensity_sd = "hospital.propensity_sd_log": 1.13, "", NonNegative,
         Uniform { lo: 0.5, hi: 1.5 },
         "C: fitted to Gorina 2015 NCHS NHSR 84 (348 discharges but only 21.6 % hospitalised per 1,000 aged 65+ per year) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.0",
         "Log-SD of each person's admission propensity (log-normal, mean 1), drawn at the start: admissions cluster in the same persons";
@@ -386,7 +386,7 @@ parameter_table! {
     recovery_fraction = "hospital.recovery_fraction": 1.0, "fraction", Probability,
         Uniform { lo: 0.5, hi: 1.0 }, "C: fitted to Alley 2010 J Am Geriatr Soc 58:2085 (extra annual lean loss after a hospital stay) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.5",
         "Share of the in-bed ALM loss that can be regained after discharge";
-    recovery_rate = "hospital.recovery_rate": 9.076, "1/yr", Positive, Uniform { lo: 2.0, hi: 12.0 },
+    recovery_rate = "hospital.recovery_rate": 10.15, "1/yr", Positive, Uniform { lo: 2.0, hi: 12.0 },
         "C: fitted to Alley 2010 J Am Geriatr Soc 58:2085 (extra annual lean loss after a hospital stay) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 4 (A)",
         "Rate of regaining the recoverable loss after discharge";
     // --- Mortality ----------------------------------------------------------------------
@@ -412,19 +412,19 @@ parameter_table! {
     calibration_size = "mortality.calibration_persons": 4000.0, "persons per sex", Positive, Fixed,
         "engine setting", "Size of the reference population that rescales the life table";
     // --- Quality and gait ---------------------------------------------------------------
-    quality_loss_75_m = "quality.loss_75_m": 0.007964, "1/yr", NonNegative, N { sd: 0.003 },
+    quality_loss_75_m = "quality.loss_75_m": 0.008152, "1/yr", NonNegative, N { sd: 0.003 },
         "C: fitted to Dodds 2014 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.012",
         "Yearly fall of grip per kg ALM at 75, men";
-    quality_loss_75_f = "quality.loss_75_f": 0.01076, "1/yr", NonNegative, N { sd: 0.003 },
+    quality_loss_75_f = "quality.loss_75_f": 0.01195, "1/yr", NonNegative, N { sd: 0.003 },
         "C: fitted to Dodds 2014 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.01",
         "Yearly fall of grip per kg ALM at 75, women";
     gait_65_m = "gait.speed_65_m": 1.33, "m/s", Positive, Fixed,
         "Bohannon 2011 Physiotherapy 97:182: 1.34 m/s at 60-69 (U)", "Mean habitual gait speed of men at 65";
     gait_65_f = "gait.speed_65_f": 1.24, "m/s", Positive, Fixed,
         "Bohannon 2011: 1.24 m/s at 60-69 (U)", "Mean habitual gait speed of women at 65";
-    gait_per_grip = "gait.per_kg_grip": 0.01246, "m/s per kg", NonNegative, Fixed,
+    gait_per_grip = "gait.per_kg_grip": 0.01248, "m/s per kg", NonNegative, Fixed,
         "C: fitted to Bohannon 2011 Physiotherapy 97:182 gait by age band by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.012", "Gait speed per kg of grip away from the sex reference";
-    gait_age_slope = "gait.age_slope_after_75": 0.01324, "m/s per yr", NonNegative, Fixed,
+    gait_age_slope = "gait.age_slope_after_75": 0.01381, "m/s per yr", NonNegative, Fixed,
         "C: fitted to Bohannon 2011 gait by age band by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.018", "Fall of gait speed per year of age above 75 beyond what grip explains";
     gait_per_condition = "gait.per_condition": 0.04, "m/s", NonNegative, Fixed,
         "A", "Fall of gait speed per chronic condition";
@@ -441,6 +441,20 @@ parameter_table! {
         Uniform { lo: 0.0, hi: 0.0056 },
         "Javed 2019 JAMA Netw Open 2:e1910154 (12 RCTs, 4,474 women, median 2 years): 0.06 kg (95 % CI −0.05 to 0.18) less lean-mass loss than control (V) × ALM share of lean 0.5 ÷ ALM ≈ 16 kg (A); range from the CI, negative part at 0",
         "Plateau of the ALM gain of menopausal hormone therapy at full adherence (fraction of ALM)";
+    // --- Body composition (model/body.rs) --------------------------------------------------
+    fat_gain = "body.fat_gain_per_yr": 0.0075, "1/yr", NonNegative, Uniform { lo: 0.005, hi: 0.01 },
+        "Hughes 2002 Am J Clin Nutr 76:473 (131 adults aged about 60 followed 10 years): fat mass +7.5 % per decade in men and women (V); range A",
+        "Relative yearly gain of fat mass of adults before their sex's peak age";
+    fat_peak_age_m = "body.fat_peak_age_m": 75.0, "yr", Positive, Uniform { lo: 70.0, hi: 80.0 },
+        "D: Tucker & Parker 2022 J Obes 2022:7652408 (NHANES 2011-2018, table 3): men's 10-year weight change falls to 0 at about 67 (+1.7 % at 60-69, −0.6 % at 70-79, V) while their lean mass still falls, so their fat still rises there; A: 75",
+        "Age at which men's fat mass stops rising and begins to fall";
+    fat_peak_age_f = "body.fat_peak_age_f": 70.0, "yr", Positive, Uniform { lo: 65.0, hi: 75.0 },
+        "Hughes 2002 Am J Clin Nutr 76:473: women younger than 70 gained fat mass, women over 70 lost it (V)",
+        "Age at which women's fat mass stops rising and begins to fall";
+    alm_per_fat = "body.alm_per_fat": 0.117, "kg ALM per kg fat", NonNegative,
+        Uniform { lo: 0.06, hi: 0.2 },
+        "D: Hughes 2002 Am J Clin Nutr 76:473: those who gained weight gained fat-free mass, 19 % of the weight gained (V): 0.19/0.81 = 0.235 kg fat-free per kg fat × ALM share of lean 0.5 (A, as in the validation conversions); the same ratio when fat is lost (A)",
+        "ALM gained (lost) with each kg of fat gained (lost): lean tissue that carries the extra weight";
 }
 
 /// The table row of a parameter, by name.

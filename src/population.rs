@@ -18,6 +18,7 @@
 
 use crate::microdata::columns::CONDITION_COLUMNS;
 use crate::microdata::{Col, Microdata};
+use crate::model::body;
 use crate::model::mortality::StartLaw;
 use crate::model::stature::{self, REFERENCE_AGE};
 use crate::model::{Model, Person};
@@ -272,6 +273,7 @@ pub fn sample_person(
         height: b.height,
         peak_height: b.peak_height,
         weight: b.bmi * b.height * b.height,
+        fat: body::start_fat(b.bmi * b.height * b.height, b.bmi, age, female),
         alm_base: b.alm / (1.0 + train_adapt),
         train_adapt,
         train_ceiling,

@@ -2,10 +2,11 @@
 //!
 //! Muscle mass (ALM) moves with the balance of synthesis and breakdown ([`muscle`]), whose
 //! modifiers come from [`nutrition`], [`training`], [`hormones`], [`illness`] and
-//! [`hospital`]; [`mortality`] removes persons; [`classify`] applies the sarcopenia
-//! definitions; [`step`] is the order of operations. Interventions act only through
-//! [`Modifiers`], never as branches in the step.
+//! [`hospital`]; fat mass and weight follow [`body`]; [`mortality`] removes persons;
+//! [`classify`] applies the sarcopenia definitions; [`step`] is the order of operations.
+//! Interventions act only through [`Modifiers`], never as branches in the step.
 
+pub mod body;
 pub mod bounds;
 pub mod classify;
 pub mod hormones;

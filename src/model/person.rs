@@ -15,8 +15,11 @@ pub struct Person {
     pub height: f64,
     /// Adult (peak) height, m.
     pub peak_height: f64,
-    /// Body weight, kg (follows ALM changes; fat mass is held constant).
+    /// Body weight, kg: fat + ALM + the rest of the lean mass (held constant), moved by
+    /// every change of fat and ALM.
     pub weight: f64,
+    /// Fat mass, kg ([`super::body`]).
+    pub fat: f64,
     /// ALM without the training-induced part, kg.
     pub alm_base: f64,
     /// Training-induced ALM as a fraction of `alm_base`.
@@ -99,5 +102,51 @@ impl Person {
 
     pub fn menopausal(&self) -> bool {
         self.female && self.age >= self.menopause_age
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A 50-year-old of average build, for unit tests of the processes.
+    pub(crate) fn adult(female: bool) -> Person {
+        let height: f64 = if female { 1.63 } else { 1.76 };
+        let weight = 27.0 * height * height;
+        Person {
+            id: 0,
+            cohort: 0,
+            female,
+            age: 50.0,
+            start_age: 50.0,
+            height,
+            peak_height: height,
+            weight,
+            fat: 0.3 * weight,
+            alm_base: if female { 17.0 } else { 25.0 },
+            train_adapt: 0.0,
+            train_ceiling: 0.12,
+            quality_base: if female { 1.6 } else { 1.8 },
+            quality_adapt: 0.0,
+            gait_offset: 0.0,
+            protein: 1.0,
+            sessions: 0.0,
+            testosterone: if female { 0.0 } else { 15.0 },
+            menopause_age: if female { 51.0 } else { 0.0 },
+            conditions: 0,
+            bed_days_left: 0,
+            stay_is_illness: false,
+            recovery_debt: 0.0,
+            admission_propensity: 1.0,
+            alive: true,
+            class: Default::default(),
+        }
+    }
+
+    #[test]
+    fn derived_measures_agree() {
+        let p = adult(true);
+        assert!((p.bmi() - 27.0).abs() < 1e-9);
+        assert!((p.grip() - p.quality() * p.alm()).abs() < 1e-12);
     }
 }

@@ -3,16 +3,16 @@
 //!
 //! Order: illness onset → hospital admission or forced bed rest → habitual training →
 //! protein and hormone drift → muscle balance (in bed and out) → training adaptation →
-//! muscle quality → ageing and shrinking → classification → death. Every step draws the
-//! same count of random numbers from each stream whatever happens, so arms stay aligned
-//! (CRN).
+//! fat and weight → muscle quality → ageing and shrinking → classification → death. Every
+//! step draws the same count of random numbers from each stream whatever happens, so arms
+//! stay aligned (CRN).
 
 use super::bounds::UpperBound;
 use super::classify::{classify, Measures};
 use super::illness::OnsetBounds;
 use super::mortality::{self, AgeTable, Reference, StartLaw, MAX_AGE};
 use super::stature::{self, Shrinking, REFERENCE_AGE};
-use super::{hospital, illness, muscle, nutrition, training, Modifiers, Person};
+use super::{body, hospital, illness, muscle, nutrition, training, Modifiers, Person};
 use crate::params::Params;
 use crate::rng::{self, Process, Stream};
 use crate::time::{Duration, DAYS_PER_YEAR};
@@ -325,7 +325,10 @@ impl Model {
         let alm_before = person.alm();
         self.mass_phase(person, s, m, shape, bed_days, dt_bed);
         self.adaptation_phase(person, m, dt_bed);
-        person.weight += person.alm() - alm_before;
+        let fat = body::fat_change(person, self.dt, &self.params);
+        person.fat += fat;
+        body::lean_with_fat(person, fat, &self.params);
+        person.weight += person.alm() - alm_before + fat;
         self.quality_phase(person, shape, bed_days);
         person.age += self.dt;
         person.height = person.peak_height - self.stature.loss(person.age, person.female);
