@@ -27,13 +27,11 @@ const KNOWN_FAILURES: &[&str] = &[
     "tilda-probable-sarcopenia",
     "do-health-ewgsop2",
     "do-health-awgs2019",
-    "do-health-ewgsop1",
     "stover-slow-gait-65",
     "studenski-mean-gait-65",
     "granic-grip-85-to-90-m",
     "granic-grip-85-to-90-w",
     "mitchell-strength-loss-m",
-    "barone-weight-30-to-65-m",
     "launer-bmi-80s-vs-60s-m",
     "launer-bmi-80s-vs-60s-w",
     // Added with src/validate/wider.rs (issue 12), failing before any structural change.
@@ -53,11 +51,15 @@ const KNOWN_FAILURES: &[&str] = &[
     "frederiksen-grip-loss-50-85-w",
     "webb-gait-1-2-60",
     "do-health-awgs2014",
-    "jackson-bmi-45-to-75-m",
     // src/validate/strata.rs, failing at its first run.
     "hrs-weak-grip-60-w",
     "rotterdam-ewgsop1",
     "sweden-ewgsop2-85",
+    // Moved by fat mass as a state (issue 12, body composition; docs/validation.md,
+    // "Structural changes of issue 12").
+    "kirk-almi-50-to-70-m",
+    "batsis-low-alm-bmi-w",
+    "dodds-grip-p10-w-60",
 ];
 
 /// Targets committed with their tolerances before the first run that computes them: their
