@@ -5,9 +5,23 @@
 mod common;
 use common::*;
 use polars::prelude::*;
-use sarcosim::compare::decision::files::{col, FRONTIER};
+use sarcosim::compare::decision::files::{col, CEAC, CEPLANE, FILES, FRONTIER, VOI};
 use sarcosim::compare::decision::frontier::{Point, Status};
-use sarcosim::compare::decision::{Analysis, Sample};
+use sarcosim::compare::decision::{Analysis, Inputs, Sample, Voi};
+use sarcosim::scenario::economics::Decision;
+use sarcosim::sinks::parameters::{PsaColumn, PsaTable};
+
+/// The analysis at `wtp` with default settings and no PSA table.
+fn analyse(s: &Sample, wtp: f64) -> Analysis {
+    let settings = Decision::default();
+    let inputs = Inputs {
+        wtp,
+        discount_rate: 0.03,
+        settings: &settings,
+        psa: None,
+    };
+    Analysis::of(s, &inputs)
+}
 
 fn sample(draws: &[&[(f64, f64)]]) -> Sample {
     let arms = ["baseline", "a", "b", "c"].map(String::from).to_vec();
@@ -36,7 +50,7 @@ fn the_pooled_frontier_is_that_of_the_mean_points_with_extended_dominance() {
         &[(0.0, 10.0), (50.0, 11.5), (300.0, 11.0), (600.0, 12.5)],
         &[(0.0, 10.0), (150.0, 10.5), (500.0, 11.4), (400.0, 11.5)],
     ]);
-    let a = Analysis::of(&s, 450.0);
+    let a = analyse(&s, 450.0);
     assert_eq!(a.pooled_draws, 2);
     let pooled: Vec<_> = a.frontier_of(None).collect();
     let arms: Vec<&str> = pooled.iter().map(|r| r.arm.as_str()).collect();
@@ -82,9 +96,194 @@ fn the_pooled_frontier_is_that_of_the_mean_points_with_extended_dominance() {
     assert_eq!(b.position.status, Status::Dominated);
     assert_eq!(b.reference.as_deref(), Some("c"));
     // With fewer than two PSA draws nothing is pooled.
-    let one = Analysis::of(&sample(&[&[(0.0, 1.0); 4], &[(0.0, 1.0); 4]]), 1.0);
+    let one = analyse(&sample(&[&[(0.0, 1.0); 4], &[(0.0, 1.0); 4]]), 1.0);
     assert_eq!(one.pooled_draws, 0);
     assert_eq!(one.frontier_of(None).count(), 0);
+    assert!(
+        one.ceac.is_empty() && one.voi.is_empty(),
+        "no PSA to speak of"
+    );
+    assert_eq!(one.ceplane.len(), 2 * 3, "the CE plane has every draw");
+}
+
+#[test]
+fn ceac_ceaf_evpi_and_evppi_known_by_hand() {
+    // Draw 0 central, then four PSA draws; one input `x` decides the sign of arm a's
+    // incremental net benefit: ΔQ = x, ΔC = 0 (so INB = WTP × x), x = 1, -1, 2, -2 in
+    // draws 1..4: at any WTP > 0, a wins in draws 1 and 3 (CEAC 0.5), E[INB] = 0: tie, the
+    // baseline (first) is on the CEAF; EVPI = mean max(0, INB) = WTP × (1 + 2) / 4.
+    let xs = [0.0, 1.0, -1.0, 2.0, -2.0];
+    let draws: Vec<Vec<(f64, f64)>> = xs
+        .iter()
+        .map(|x| vec![(0.0, 10.0), (0.0, 10.0 + x), (5.0, 9.0), (6.0, 8.0)])
+        .collect();
+    let refs: Vec<&[(f64, f64)]> = draws.iter().map(Vec::as_slice).collect();
+    let s = sample(&refs);
+    // x and an irrelevant input y in the PSA table; 4 draws are too few for any fit
+    // (a linear fit of 1 input needs 10), so the EVPPI is refused with the reason.
+    let psa = PsaTable {
+        draws: vec![0, 1, 2, 3, 4],
+        columns: vec![
+            PsaColumn {
+                name: "muscle.x".into(),
+                values: xs.to_vec(),
+            },
+            PsaColumn {
+                name: "economics.utility".into(),
+                values: vec![0.8, 0.81, 0.79, 0.8, 0.82],
+            },
+        ],
+    };
+    let settings = Decision {
+        wtp_grid: Some(vec![0.0, 100.0]),
+        evpi_population: Some(1000.0),
+        evpi_years: Some(2),
+        evppi_groups: None,
+    };
+    let inputs = Inputs {
+        wtp: 100.0,
+        discount_rate: 0.05,
+        settings: &settings,
+        psa: Some(&psa),
+    };
+    let a = Analysis::of(&s, &inputs);
+    let ceac = |w: f64, arm: &str| a.ceac.iter().find(|r| r.wtp == w && r.arm == arm).unwrap();
+    // WTP 0: baseline and a tie in every draw (0 vs 0): half each; b, c never.
+    assert_eq!(ceac(0.0, "baseline").probability, 0.5);
+    assert_eq!(ceac(0.0, "a").probability, 0.5);
+    assert_eq!(ceac(0.0, "b").probability, 0.0);
+    assert_eq!(ceac(100.0, "a").probability, 0.5);
+    assert_eq!(ceac(100.0, "baseline").probability, 0.5);
+    assert!(ceac(100.0, "baseline").on_ceaf && !ceac(100.0, "a").on_ceaf);
+    let evpi: Vec<(f64, Option<f64>, Option<f64>)> = a
+        .voi
+        .iter()
+        .filter(|r| r.analysis == Voi::Evpi)
+        .map(|r| (r.wtp, r.per_person, r.population))
+        .collect();
+    assert_eq!(evpi[0], (0.0, Some(0.0), Some(0.0)));
+    assert_eq!(evpi[1].1, Some(75.0));
+    let pop = 75.0 * 1000.0 * (1.0 + 1.0 / 1.05);
+    assert!((evpi[1].2.unwrap() - pop).abs() < 1e-9);
+    // Default groups by prefix: `muscle` and `utilities`; too few draws, said in the note.
+    let groups: Vec<(&str, &str)> = a
+        .voi
+        .iter()
+        .filter(|r| r.analysis == Voi::Evppi && r.wtp == 100.0)
+        .map(|r| (r.group.as_deref().unwrap(), r.note.as_str()))
+        .collect();
+    assert_eq!(groups.len(), 2);
+    assert_eq!(groups[0].0, "muscle");
+    assert_eq!(groups[1].0, "utilities");
+    assert!(
+        groups[0].1.starts_with("too few draws: 4"),
+        "{}",
+        groups[0].1
+    );
+    // The CE plane: a − baseline in draw 3 is (0, +2).
+    let p = a
+        .ceplane
+        .iter()
+        .find(|r| r.draw == 3 && r.arm == "a")
+        .unwrap();
+    assert_eq!((p.delta_cost, p.delta_qalys), (0.0, 2.0));
+}
+
+#[test]
+fn the_evppi_of_the_deciding_input_is_the_evpi_and_of_noise_about_its_floor() {
+    // 60 PSA draws; ΔQ of arm a = x (a grid over [-1, 1]), ΔC = 0; y is unrelated.
+    let k = 60;
+    let x: Vec<f64> = (0..=k)
+        .map(|i| -1.0 + 2.0 * f64::from(i) / f64::from(k))
+        .collect();
+    let y: Vec<f64> = (0..=k).map(|i| f64::from((i * 37) % 61) / 61.0).collect();
+    let draws: Vec<Vec<(f64, f64)>> = x.iter().map(|v| vec![(0.0, 1.0), (0.0, 1.0 + v)]).collect();
+    let refs: Vec<&[(f64, f64)]> = draws.iter().map(Vec::as_slice).collect();
+    let mut s = sample(&refs);
+    s.arms.truncate(2);
+    let psa = PsaTable {
+        draws: (0..=k).collect(),
+        columns: vec![
+            PsaColumn {
+                name: "muscle.x".into(),
+                values: x.clone(),
+            },
+            PsaColumn {
+                name: "training.y".into(),
+                values: y.clone(),
+            },
+        ],
+    };
+    let settings = Decision {
+        evppi_groups: Some(
+            [
+                ("x".to_string(), vec!["muscle.*".to_string()]),
+                ("y".to_string(), vec!["training.y".to_string()]),
+            ]
+            .into_iter()
+            .collect(),
+        ),
+        ..Decision::default()
+    };
+    let inputs = Inputs {
+        wtp: 10.0,
+        discount_rate: 0.0,
+        settings: &settings,
+        psa: Some(&psa),
+    };
+    let a = Analysis::of(&s, &inputs);
+    let at = |g: Option<&str>| {
+        a.voi
+            .iter()
+            .find(|r| r.wtp == 10.0 && r.group.as_deref() == g)
+            .unwrap()
+    };
+    let evpi = at(None).per_person.unwrap();
+    // By hand: draws 1..60 hold x = -1 + i/30; EVPI = mean max(0, 10 x) − max(0, mean 10 x).
+    let xs = &x[1..];
+    let mean: f64 = xs.iter().map(|v| 10.0 * v).sum::<f64>() / 60.0;
+    let perfect: f64 = xs.iter().map(|v| (10.0 * v).max(0.0)).sum::<f64>() / 60.0;
+    assert!((evpi - (perfect - mean.max(0.0))).abs() < 1e-9);
+    let gx = at(Some("x"));
+    assert_eq!(gx.degree, Some(2), "60 draws for 1 input: quadratic");
+    assert!(
+        (gx.per_person.unwrap() - evpi).abs() < 1e-9,
+        "x decides everything"
+    );
+    assert!(gx.r_squared.unwrap() > 1.0 - 1e-12);
+    assert!(gx.note.contains("60 draws (< 500)"), "{}", gx.note);
+    let gy = at(Some("y"));
+    assert!(
+        gy.per_person.unwrap() < 0.5 * evpi,
+        "y is noise: {}",
+        gy.per_person.unwrap()
+    );
+    assert!(gy.r_squared.unwrap() < 0.3);
+    // The noise floor of x (shuffled x) is far below its EVPPI.
+    assert!(gx.noise_floor.unwrap() < 0.5 * evpi, "{:?}", gx.noise_floor);
+}
+
+#[test]
+fn bad_decision_keys_are_refused_with_their_line_and_key() {
+    let t = tempfile::tempdir().unwrap();
+    let text = format!(
+        "{SMALL}\n[economics]\nwtp_grid = [0, 50000, 20000]\nevpi_years = 2.5\nevpi_population = -3\nevppi_groups = {{ body = [\"muscle.*\", \"mortality.sarcopenia_hx\"], none = [] }}\n"
+    );
+    let s = write(t.path(), "bad.toml", &text);
+    let o = sarcosim(&["check", s.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    for want in [
+        "economics.wtp_grid[2]: 20000 does not exceed the value before it (50000)",
+        "economics.evpi_years: 2.5 is not a whole number of years from 1 to 100",
+        "economics.evpi_population: -3 is not a number of persons in [0, 1e10]",
+        "economics.evppi_groups.body[1]: `mortality.sarcopenia_hx` matches no input",
+        "did you mean `mortality.sarcopenia_hr`?",
+        "economics.evppi_groups.none: an empty group",
+    ] {
+        assert!(e.contains(want), "missing {want:?} in:\n{e}");
+    }
+    assert!(e.contains("bad.toml:"), "{e}");
 }
 
 /// Three arms with different costs: a training programme and a dearer one.
@@ -191,12 +390,57 @@ fn a_real_run_writes_the_frontier_of_its_outcomes_and_keeps_it_checked() {
         assert!(close(qalys.get(i).unwrap(), pooled[a].qalys));
     }
 
+    // The CEAC from the same means: per WTP, the share of draws 1..3 each arm wins.
+    let ceac = read(&out.join(CEAC.file));
+    let grid: Vec<f64> = (0..=40).map(|i| 100_000.0 * f64::from(i) / 40.0).collect();
+    assert_eq!(ceac.height(), grid.len() * 3);
+    let per_draw: Vec<Vec<Point>> = (1..=3)
+        .map(|d| arms.iter().map(|a| mean_of(a, d)).collect())
+        .collect();
+    let wtps = ceac.column(col::WTP).unwrap().f64().unwrap().clone();
+    let probs = ceac
+        .column(col::PROBABILITY)
+        .unwrap()
+        .f64()
+        .unwrap()
+        .clone();
+    let ceac_arm = ceac.column(col::ARM).unwrap().str().unwrap().clone();
+    for i in 0..ceac.height() {
+        let w = wtps.get(i).unwrap();
+        let a = arms
+            .iter()
+            .position(|x| Some(*x) == ceac_arm.get(i))
+            .unwrap();
+        let wins = per_draw
+            .iter()
+            .filter(|p| {
+                let nb: Vec<f64> = p.iter().map(|x| w * x.qalys - x.cost).collect();
+                nb.iter().all(|v| *v <= nb[a])
+            })
+            .count();
+        assert!(
+            close(probs.get(i).unwrap(), wins as f64 / 3.0),
+            "WTP {w} arm {a}"
+        );
+    }
+    assert_eq!(read(&out.join(CEPLANE.file)).height(), 2 * 4);
+    let voi = read(&out.join(VOI.file));
+    assert!(voi.height() >= grid.len());
+    for spec in FILES {
+        let schema = sarcosim::compare::decision::files::schema_of(&out.join(spec.file)).unwrap();
+        assert_eq!(schema.as_deref(), Some(spec.schema));
+    }
+
     // Recorded in the manifest; shown by report.
     let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
-    assert!(manifest.contains(&format!("\"path\": \"{}\"", FRONTIER.file)));
+    for spec in FILES {
+        assert!(manifest.contains(&format!("\"path\": \"{}\"", spec.file)));
+    }
     let o = report(&out);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("efficiency frontier · means over draws 1..3"));
+    assert!(stdout(&o).contains("acceptability · P(largest net monetary benefit)"));
+    assert!(stdout(&o).contains("value of information at WTP 50000"));
 
     // A changed file is refused by report and rewritten by --resume.
     let bytes = std::fs::read(&path).unwrap();

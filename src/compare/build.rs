@@ -57,6 +57,12 @@ pub fn comparison(results: &Results) -> Result<Comparison> {
         b.add_across_draws();
     }
     let rows = b.rows;
+    let inputs = super::decision::Inputs {
+        wtp,
+        discount_rate: setup.economics.discount_rate,
+        settings: &setup.decision,
+        psa: setup.psa.as_ref(),
+    };
     let mut c = Comparison {
         scenario: manifest.identity.scenario.clone(),
         seed: manifest.identity.seed,
@@ -64,12 +70,12 @@ pub fn comparison(results: &Results) -> Result<Comparison> {
         arms,
         draws,
         willingness_to_pay: wtp,
-        currency: setup.economics.currency,
-        checkpoints: setup.checkpoints,
+        currency: setup.economics.currency.clone(),
+        checkpoints: setup.checkpoints.clone(),
         rows,
         decision: None,
     };
-    c.decision = Some(super::decision::Analysis::of_comparison(&c));
+    c.decision = Some(super::decision::Analysis::of_comparison(&c, &inputs));
     Ok(c)
 }
 

@@ -159,13 +159,29 @@ impl Table {
 pub struct Setup {
     pub economics: crate::economics::Economics,
     pub checkpoints: Vec<Checkpoint>,
+    /// The decision-analysis keys (absent from the manifest when all are defaults).
+    pub decision: crate::scenario::economics::Decision,
+    /// The PSA table `parameters.parquet`, when the directory holds it.
+    pub psa: Option<crate::sinks::parameters::PsaTable>,
 }
 
 impl Setup {
     pub fn read(results: &Results) -> Result<Setup> {
+        let has_decision = results.manifest.scenario_resolved.get("decision").is_some();
+        let psa = results.dir.join(crate::sinks::parameters::FILE);
         Ok(Setup {
             economics: resolved(results, "economics")?,
             checkpoints: resolved(results, "checkpoints")?,
+            decision: if has_decision {
+                resolved(results, "decision")?
+            } else {
+                Default::default()
+            },
+            psa: if psa.exists() {
+                Some(crate::sinks::parameters::PsaTable::read(&psa)?)
+            } else {
+                None
+            },
         })
     }
 }

@@ -261,6 +261,10 @@ const ECONOMICS_KEYS: &[&str] = &[
     "willingness_to_pay",
     "currency",
     "vary_in_draws",
+    "wtp_grid",
+    "evpi_population",
+    "evpi_years",
+    "evppi_groups",
 ];
 
 fn unknown_key_hint(path: &KeyPath) -> Option<String> {
@@ -326,6 +330,8 @@ fn check(
     let arms = check_arms(raw_arms, problems);
     let economics =
         super::economics::check_economics(raw.economics.as_ref(), &top.key("economics"), problems);
+    let decision =
+        super::economics::check_decision(raw.economics.as_ref(), &top.key("economics"), problems);
     let checkpoints = super::comparison::check_comparison(
         raw.comparison.as_ref(),
         &top.key("comparison"),
@@ -362,6 +368,7 @@ fn check(
         parameters: raw.parameters.clone(),
         output: OutputSpec { trajectories },
         economics,
+        decision,
         checkpoints,
         mortality,
         reference_population,

@@ -54,6 +54,10 @@ pub struct Scenario {
     pub parameters: BTreeMap<String, f64>,
     pub output: OutputSpec,
     pub economics: crate::economics::Economics,
+    /// The decision-analysis keys of `[economics]` (left out of the fingerprint when all
+    /// are defaults).
+    #[serde(skip_serializing_if = "economics::Decision::is_default")]
+    pub decision: economics::Decision,
     /// Times and ages at which the comparison reports burden and prevalence.
     pub checkpoints: Vec<crate::checkpoints::Checkpoint>,
     /// The life table and its improvement (`[mortality]`); left out of the fingerprint

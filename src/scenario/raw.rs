@@ -141,6 +141,10 @@ pub struct RawEconomics {
     pub willingness_to_pay: Option<f64>,
     pub currency: Option<String>,
     pub vary_in_draws: Option<bool>,
+    pub wtp_grid: Option<Vec<f64>>,
+    pub evpi_population: Option<f64>,
+    pub evpi_years: Option<f64>,
+    pub evppi_groups: Option<BTreeMap<String, Vec<String>>>,
 }
 
 #[derive(Debug, Default, Deserialize)]

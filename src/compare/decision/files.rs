@@ -10,6 +10,21 @@
 //! [`col::COST`], [`col::QALYS`] (per person, discounted), [`col::INCREMENTAL_COST`],
 //! [`col::INCREMENTAL_QALYS`] (against the reference), [`col::ICER`] (frontier arms but
 //! the first), [`col::WTP`], [`col::NMB`], [`col::NHB`], [`col::OPTIMAL`] (largest NMB).
+//!
+//! `ceac.parquet` (`sarcosim-ceac/1`): one row per WTP of the grid × arm: [`col::WTP`],
+//! [`col::ARM`], [`col::PROBABILITY`] (the CEAC: share of draws 1..K in which the arm has
+//! the largest NMB), [`col::EXPECTED_NMB`], [`col::ON_CEAF`] (largest expected NMB). No
+//! rows with fewer than 2 PSA draws.
+//!
+//! `ceplane.parquet` (`sarcosim-ceplane/1`): per draw 0..K × arm but the baseline:
+//! [`col::DRAW`], [`col::ARM`], [`col::DELTA_COST`], [`col::DELTA_QALYS`] (arm − baseline).
+//!
+//! `voi.parquet` (`sarcosim-voi/1`): per WTP of the grid, the EVPI ([`col::ANALYSIS`] =
+//! `evpi`), then per group the EVPPI (`evppi`): [`col::WTP`], [`col::ANALYSIS`],
+//! [`col::GROUP`], [`col::INPUTS`] (comma-separated columns of `parameters.parquet`),
+//! [`col::DRAWS`], [`col::DEGREE`] (1 linear, 2 quadratic), [`col::PER_PERSON`],
+//! [`col::POPULATION`] (null without `evpi_population`), [`col::R_SQUARED`],
+//! [`col::NOISE_FLOOR`], [`col::NOTE`].
 
 use super::Analysis;
 use crate::error::{Error, Result};
@@ -28,15 +43,32 @@ pub const FRONTIER: Spec = Spec {
     file: "frontier.parquet",
     schema: "sarcosim-frontier/1",
 };
+pub const CEAC: Spec = Spec {
+    file: "ceac.parquet",
+    schema: "sarcosim-ceac/1",
+};
+pub const CEPLANE: Spec = Spec {
+    file: "ceplane.parquet",
+    schema: "sarcosim-ceplane/1",
+};
+pub const VOI: Spec = Spec {
+    file: "voi.parquet",
+    schema: "sarcosim-voi/1",
+};
 
 /// Every file, in the order they are written.
-pub const FILES: [Spec; 1] = [FRONTIER];
+pub const FILES: [Spec; 4] = [FRONTIER, CEAC, CEPLANE, VOI];
 
 /// A file's rows.
 type Frame = fn(&Analysis) -> Result<DataFrame>;
 
 /// Each file with the function building its rows.
-const FRAMES: [(Spec, Frame); 1] = [(FRONTIER, frontier_frame)];
+const FRAMES: [(Spec, Frame); 4] = [
+    (FRONTIER, frontier_frame),
+    (CEAC, ceac_frame),
+    (CEPLANE, ceplane_frame),
+    (VOI, voi_frame),
+];
 
 /// The column names.
 pub mod col {
@@ -55,6 +87,21 @@ pub mod col {
     pub const NMB: &str = "nmb";
     pub const NHB: &str = "nhb";
     pub const OPTIMAL: &str = "optimal";
+    pub const PROBABILITY: &str = "probability";
+    pub const EXPECTED_NMB: &str = "expected_nmb";
+    pub const ON_CEAF: &str = "on_ceaf";
+    pub const DELTA_COST: &str = "delta_cost";
+    pub const DELTA_QALYS: &str = "delta_qalys";
+    pub const ANALYSIS: &str = "analysis";
+    pub const GROUP: &str = "group";
+    pub const INPUTS: &str = "inputs";
+    pub const DRAWS: &str = "draws";
+    pub const DEGREE: &str = "degree";
+    pub const PER_PERSON: &str = "per_person";
+    pub const POPULATION: &str = "population";
+    pub const R_SQUARED: &str = "r_squared";
+    pub const NOISE_FLOOR: &str = "noise_floor";
+    pub const NOTE: &str = "note";
 }
 
 fn finite(v: Option<f64>) -> Option<f64> {
@@ -105,6 +152,95 @@ pub fn frontier_frame(a: &Analysis) -> Result<DataFrame> {
         Column::new(
             col::OPTIMAL.into(),
             r.iter().map(|x| x.position.optimal).collect::<Vec<_>>(),
+        ),
+    ];
+    Ok(DataFrame::new(r.len(), cols)?)
+}
+
+/// `ceac.parquet`'s rows.
+pub fn ceac_frame(a: &Analysis) -> Result<DataFrame> {
+    let r = &a.ceac;
+    let cols = vec![
+        Column::new(col::WTP.into(), r.iter().map(|x| x.wtp).collect::<Vec<_>>()),
+        Column::new(
+            col::ARM.into(),
+            r.iter().map(|x| x.arm.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::PROBABILITY.into(),
+            r.iter().map(|x| x.probability).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::EXPECTED_NMB.into(),
+            r.iter().map(|x| x.expected_nmb).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::ON_CEAF.into(),
+            r.iter().map(|x| x.on_ceaf).collect::<Vec<_>>(),
+        ),
+    ];
+    Ok(DataFrame::new(r.len(), cols)?)
+}
+
+/// `ceplane.parquet`'s rows.
+pub fn ceplane_frame(a: &Analysis) -> Result<DataFrame> {
+    let r = &a.ceplane;
+    let cols = vec![
+        Column::new(
+            col::DRAW.into(),
+            r.iter().map(|x| x.draw as i32).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::ARM.into(),
+            r.iter().map(|x| x.arm.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::DELTA_COST.into(),
+            r.iter().map(|x| x.delta_cost).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::DELTA_QALYS.into(),
+            r.iter().map(|x| x.delta_qalys).collect::<Vec<_>>(),
+        ),
+    ];
+    Ok(DataFrame::new(r.len(), cols)?)
+}
+
+/// `voi.parquet`'s rows.
+pub fn voi_frame(a: &Analysis) -> Result<DataFrame> {
+    let r = &a.voi;
+    let f = |g: &dyn Fn(&super::VoiRow) -> Option<f64>| -> Vec<Option<f64>> {
+        r.iter().map(|x| finite(g(x))).collect()
+    };
+    let cols = vec![
+        Column::new(col::WTP.into(), r.iter().map(|x| x.wtp).collect::<Vec<_>>()),
+        Column::new(
+            col::ANALYSIS.into(),
+            r.iter().map(|x| x.analysis.name()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::GROUP.into(),
+            r.iter().map(|x| x.group.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::INPUTS.into(),
+            r.iter().map(|x| x.inputs.join(",")).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::DRAWS.into(),
+            r.iter().map(|x| x.draws as u32).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            col::DEGREE.into(),
+            r.iter().map(|x| x.degree).collect::<Vec<_>>(),
+        ),
+        Column::new(col::PER_PERSON.into(), f(&|x| x.per_person)),
+        Column::new(col::POPULATION.into(), f(&|x| x.population)),
+        Column::new(col::R_SQUARED.into(), f(&|x| x.r_squared)),
+        Column::new(col::NOISE_FLOOR.into(), f(&|x| x.noise_floor)),
+        Column::new(
+            col::NOTE.into(),
+            r.iter().map(|x| x.note.clone()).collect::<Vec<_>>(),
         ),
     ];
     Ok(DataFrame::new(r.len(), cols)?)

@@ -1,19 +1,31 @@
 //! Decision analysis of a run's strategies from the per-draw mean cost and QALYs of every
-//! arm (the `level` rows of the comparison, one per draw): the efficiency frontier with
-//! incremental ICERs and net benefits ([`frontier`]), per draw and pooled.
+//! arm (the `level` rows of the comparison, one per draw) and the PSA table
+//! (`parameters.parquet`):
+//! - [`frontier`]: the efficiency frontier with incremental ICERs and the net monetary and
+//!   health benefits, per draw and pooled;
+//! - [`ceac`]: acceptability curves (CEAC), the acceptability frontier (CEAF) and the
+//!   expected value of perfect information (EVPI) over a grid of willingness to pay, and
+//!   the CE plane (each arm minus the baseline, per draw);
+//! - [`voi`]: the EVPI for a population and horizon, and the EVPPI of groups of inputs by
+//!   regression, with diagnostics.
 //!
 //! The PSA sample is draws 1..K (draw 0 holds the central parameters and is analysed on its
-//! own); pooled results use the means over draws 1..K and exist when K ≥ 2, like the
-//! comparison's `across_draws` rows. Everything is per person started, discounted.
+//! own); pooled results, the CEAC and the value of information use draws 1..K and exist
+//! when K ≥ 2, like the comparison's `across_draws` rows. Everything is per person started,
+//! discounted, in the scenario's currency.
 //!
 //! Files ([`files`]), written with the comparison and recorded in the manifest:
-//! `frontier.parquet` (schema `sarcosim-frontier/1`).
+//! `frontier.parquet`, `ceac.parquet`, `ceplane.parquet`, `voi.parquet`.
 
+pub mod ceac;
 pub mod files;
 pub mod frontier;
 pub mod report;
+pub mod voi;
 
 use super::{Comparison, Contrast, Method, Outcome};
+use crate::scenario::economics::{matches, Decision};
+use crate::sinks::parameters::PsaTable;
 use frontier::{Point, Position};
 use serde::Serialize;
 
@@ -120,11 +132,129 @@ pub struct Analysis {
     pub pooled_draws: usize,
     /// Every draw's frontier, then the pooled one.
     pub frontier: Vec<FrontierRow>,
+    /// The willingness-to-pay values of the CEAC and the value of information.
+    pub grid: Vec<f64>,
+    /// Per WTP of the grid and arm (none with fewer than 2 PSA draws).
+    pub ceac: Vec<CeacRow>,
+    /// Per draw and arm but the baseline.
+    pub ceplane: Vec<PlaneRow>,
+    /// The EVPI, then each group's EVPPI, per WTP of the grid.
+    pub voi: Vec<VoiRow>,
+}
+
+/// One arm at one willingness to pay: its CEAC value and whether it is on the CEAF.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CeacRow {
+    pub wtp: f64,
+    pub arm: String,
+    /// Share of the PSA draws in which the arm has the largest net monetary benefit.
+    pub probability: f64,
+    /// Mean net monetary benefit over the PSA draws.
+    pub expected_nmb: f64,
+    /// Largest expected net monetary benefit at this WTP (the CEAF).
+    pub on_ceaf: bool,
+}
+
+/// One point of the CE plane: an arm minus the baseline in one draw.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PlaneRow {
+    pub draw: u32,
+    pub arm: String,
+    pub delta_cost: f64,
+    pub delta_qalys: f64,
+}
+
+/// What a [`VoiRow`] values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Voi {
+    /// Perfect information on every input.
+    Evpi,
+    /// Perfect information on a group of inputs.
+    Evppi,
+}
+
+impl Voi {
+    pub fn name(self) -> &'static str {
+        match self {
+            Voi::Evpi => "evpi",
+            Voi::Evppi => "evppi",
+        }
+    }
+}
+
+/// The value of information at one willingness to pay.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct VoiRow {
+    pub wtp: f64,
+    pub analysis: Voi,
+    /// The group of an EVPPI.
+    pub group: Option<String>,
+    /// The group's inputs (columns of `parameters.parquet`).
+    pub inputs: Vec<String>,
+    /// PSA draws behind the value.
+    pub draws: usize,
+    /// Polynomial degree of the EVPPI regression.
+    pub degree: Option<u32>,
+    /// Per person started, discounted.
+    pub per_person: Option<f64>,
+    /// × persons per year × the discounted years the decision holds.
+    pub population: Option<f64>,
+    /// EVPPI: the smallest R² over arms of the fitted incremental net benefit.
+    pub r_squared: Option<f64>,
+    /// EVPPI: the same regression on the inputs shuffled across draws.
+    pub noise_floor: Option<f64>,
+    pub note: String,
+}
+
+/// What the analysis needs besides the per-draw points.
+pub struct Inputs<'a> {
+    pub wtp: f64,
+    /// The scenario's yearly discount rate (for the population EVPI).
+    pub discount_rate: f64,
+    pub settings: &'a Decision,
+    /// The PSA table (for the EVPPI); `None` when the directory has none.
+    pub psa: Option<&'a PsaTable>,
+}
+
+/// The groups of inputs of the EVPPI: those configured (patterns matched against the PSA
+/// table's columns), else by prefix (the name before the first dot; `economics.` inputs
+/// split into `utilities` and `costs`), in table order.
+pub fn groups(settings: &Decision, psa: &PsaTable) -> Vec<(String, Vec<String>)> {
+    let names: Vec<&str> = psa.columns.iter().map(|c| c.name.as_str()).collect();
+    if let Some(g) = &settings.evppi_groups {
+        return g
+            .iter()
+            .map(|(group, patterns)| {
+                let inputs = names
+                    .iter()
+                    .filter(|n| patterns.iter().any(|p| matches(p, n)))
+                    .map(|n| n.to_string())
+                    .collect();
+                (group.clone(), inputs)
+            })
+            .collect();
+    }
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for n in names {
+        let group = match n.split_once('.') {
+            Some(("economics", rest)) if rest.starts_with("utility") => "utilities",
+            Some(("economics", _)) => "costs",
+            Some((prefix, _)) => prefix,
+            None => n,
+        };
+        match out.iter_mut().find(|(g, _)| g == group) {
+            Some((_, v)) => v.push(n.to_string()),
+            None => out.push((group.to_string(), vec![n.to_string()])),
+        }
+    }
+    out
 }
 
 impl Analysis {
-    /// The analysis of a sample at willingness to pay `wtp`.
-    pub fn of(s: &Sample, wtp: f64) -> Analysis {
+    /// The analysis of a sample.
+    pub fn of(s: &Sample, inputs: &Inputs) -> Analysis {
+        let wtp = inputs.wtp;
         let mut rows = Vec::new();
         let mut add = |draw: Option<u32>, points: &[Point]| {
             let name = |i: Option<usize>| i.map(|i| s.arms[i].clone());
@@ -145,20 +275,184 @@ impl Analysis {
         if let Some(points) = &pooled {
             add(None, points);
         }
+        let grid = inputs
+            .settings
+            .wtp_grid
+            .clone()
+            .unwrap_or_else(|| ceac::default_grid(wtp));
+        let psa: &[Vec<Point>] = if pooled.is_some() {
+            &s.points[s.psa()]
+        } else {
+            &[]
+        };
+        let ceac = ceac::acceptability(psa, &grid)
+            .into_iter()
+            .map(|a| CeacRow {
+                wtp: a.wtp,
+                arm: s.arms[a.arm].clone(),
+                probability: a.probability,
+                expected_nmb: a.expected_nmb,
+                on_ceaf: a.on_ceaf,
+            })
+            .collect();
+        let mut voi = evpi_rows(psa, &grid, inputs);
+        if !psa.is_empty() {
+            voi.extend(evppi_rows(s, &grid, inputs));
+        }
         Analysis {
             willingness_to_pay: wtp,
             pooled_draws: pooled.map_or(0, |_| s.psa().len()),
             frontier: rows,
+            grid,
+            ceac,
+            ceplane: plane(s),
+            voi,
         }
     }
 
-    /// The analysis of a comparison.
-    pub fn of_comparison(c: &Comparison) -> Analysis {
-        Analysis::of(&Sample::of(c), c.willingness_to_pay)
+    /// The analysis of a comparison (the points of its draws).
+    pub fn of_comparison(c: &Comparison, inputs: &Inputs) -> Analysis {
+        Analysis::of(&Sample::of(c), inputs)
     }
 
     /// The frontier of `draw` (`None`: pooled), in rank order.
     pub fn frontier_of(&self, draw: Option<u32>) -> impl Iterator<Item = &FrontierRow> {
         self.frontier.iter().filter(move |r| r.draw == draw)
     }
+}
+
+/// Each arm but the baseline minus the baseline, per draw.
+fn plane(s: &Sample) -> Vec<PlaneRow> {
+    let mut out = Vec::new();
+    for (d, p) in s.draws.iter().zip(&s.points) {
+        let b = p[s.baseline];
+        for (a, x) in p.iter().enumerate().filter(|(a, _)| *a != s.baseline) {
+            out.push(PlaneRow {
+                draw: *d,
+                arm: s.arms[a].clone(),
+                delta_cost: x.cost - b.cost,
+                delta_qalys: x.qalys - b.qalys,
+            });
+        }
+    }
+    out
+}
+
+/// The EVPI at each WTP of the grid (none without PSA draws).
+fn evpi_rows(psa: &[Vec<Point>], grid: &[f64], inputs: &Inputs) -> Vec<VoiRow> {
+    if psa.is_empty() {
+        return Vec::new();
+    }
+    let years = inputs.settings.years();
+    grid.iter()
+        .map(|&wtp| {
+            let v = ceac::evpi(&ceac::nmb(psa, wtp));
+            VoiRow {
+                wtp,
+                analysis: Voi::Evpi,
+                group: None,
+                inputs: Vec::new(),
+                draws: psa.len(),
+                degree: None,
+                per_person: Some(v),
+                population: inputs
+                    .settings
+                    .evpi_population
+                    .map(|n| voi::population_value(v, n, years, inputs.discount_rate)),
+                r_squared: None,
+                noise_floor: None,
+                note: String::new(),
+            }
+        })
+        .collect()
+}
+
+/// The EVPPI of every group at each WTP of the grid.
+fn evppi_rows(s: &Sample, grid: &[f64], inputs: &Inputs) -> Vec<VoiRow> {
+    let draws: Vec<u32> = s.draws[s.psa()].to_vec();
+    let k = draws.len();
+    let Some(table) = inputs.psa else {
+        return Vec::new();
+    };
+    let rows: Option<Vec<usize>> = draws
+        .iter()
+        .map(|d| table.draws.iter().position(|x| x == d))
+        .collect();
+    let Some(rows) = rows else {
+        return Vec::new();
+    };
+    let others: Vec<usize> = (0..s.arms.len()).filter(|a| *a != s.baseline).collect();
+    let delta = |f: &dyn Fn(&Point) -> f64| -> Vec<Vec<f64>> {
+        others
+            .iter()
+            .map(|&a| {
+                s.points[s.psa()]
+                    .iter()
+                    .map(|p| f(&p[a]) - f(&p[s.baseline]))
+                    .collect()
+            })
+            .collect()
+    };
+    let (dq, dc) = (delta(&|p| p.qalys), delta(&|p| p.cost));
+    let years = inputs.settings.years();
+    let shuffle = voi::permutation(k);
+    let mut out = Vec::new();
+    for (group, names) in groups(inputs.settings, table) {
+        let cols: Vec<Vec<f64>> = names
+            .iter()
+            .filter_map(|n| table.column(n))
+            .map(|c| rows.iter().map(|&r| c[r]).collect())
+            .collect();
+        let shuffled: Vec<Vec<f64>> = cols
+            .iter()
+            .map(|c| shuffle.iter().map(|&i| c[i]).collect())
+            .collect();
+        let fit = if cols.is_empty() {
+            Err("none of its inputs varies in this run (fixed, pinned by [parameters], or economics held central)".to_string())
+        } else {
+            voi::Fit::new(&slices(&cols))
+        };
+        let null = voi::Fit::new(&slices(&shuffled)).ok();
+        let fitted = fit.as_ref().ok().map(|f| voi::Fitted::new(f, &dq, &dc));
+        let floor = null.map(|f| voi::Fitted::new(&f, &dq, &dc));
+        let mut note = match &fit {
+            Err(why) => why.clone(),
+            Ok(_) if k < voi::FEW_DRAWS => format!(
+                "{k} draws (< {}): imprecise, compare with the noise floor",
+                voi::FEW_DRAWS
+            ),
+            Ok(_) => String::new(),
+        };
+        if others.is_empty() {
+            note = "one arm: nothing to decide".to_string();
+        }
+        for &wtp in grid {
+            let at = fitted.as_ref().map(|f| f.at(wtp));
+            let per_person = at.as_ref().map(|p| p.evppi);
+            out.push(VoiRow {
+                wtp,
+                analysis: Voi::Evppi,
+                group: Some(group.clone()),
+                inputs: names.clone(),
+                draws: k,
+                degree: fit.as_ref().ok().map(|f| f.degree),
+                per_person,
+                population: per_person.and_then(|v| {
+                    inputs
+                        .settings
+                        .evpi_population
+                        .map(|n| voi::population_value(v, n, years, inputs.discount_rate))
+                }),
+                r_squared: at.as_ref().map(|p| p.r_squared),
+                noise_floor: floor.as_ref().map(|f| f.at(wtp).evppi),
+                note: note.clone(),
+            });
+        }
+    }
+    out
+}
+
+/// Columns as slices.
+fn slices(v: &[Vec<f64>]) -> Vec<&[f64]> {
+    v.iter().map(Vec::as_slice).collect()
 }
