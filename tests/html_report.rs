@@ -67,6 +67,7 @@ fn the_html_report_opens_in_chromium_without_errors_and_every_chart_drawn() {
         .count();
     assert!(charts >= 13, "{charts} charts");
     assert!(html.contains("id=\"ce-plane\"") && html.contains("id=\"ceac\""));
+    assert!(html.contains("id=\"frontier\"") && html.contains("efficiency frontier"));
     assert!(
         !html.contains("http://") || !html.contains("src=\"http"),
         "no network"

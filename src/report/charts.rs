@@ -247,10 +247,71 @@ fn decision_charts(c: &Comparison, shown: &[String]) -> Vec<Chart> {
         "ce-plane".to_string(),
         scatter_chart(&f, &clouds, &[wtp], &[(0.0, 0.0)]),
     )];
+    out.push(frontier_chart(c, shown));
     if c.draws >= 2 {
         out.push(ceac(c, &clouds));
     }
     out
+}
+
+/// An arm's colour in the decision charts: the baseline's first, then the others in order
+/// (as on the cost-effectiveness plane).
+fn arm_colour(c: &Comparison, arm: &str) -> &'static str {
+    if arm == c.baseline {
+        return colour(0);
+    }
+    let others = c.arms.iter().filter(|a| **a != c.baseline);
+    colour(1 + others.take_while(|a| *a != arm).count())
+}
+
+/// The efficiency frontier of the central draw: every arm's mean cost and QALYs, the
+/// frontier arms joined in order of cost, the others labelled with why they are off it
+/// ([`crate::compare::decision::frontier`]).
+fn frontier_chart(c: &Comparison, shown: &[String]) -> Chart {
+    use crate::compare::decision::{frontier, Sample};
+    let sample = Sample::of(c);
+    let positions = frontier::frontier(&sample.points[0], c.willingness_to_pay);
+    let line: Vec<(f64, f64)> = positions
+        .iter()
+        .filter(|p| p.status == frontier::Status::Frontier)
+        .map(|p| (p.qalys, p.cost))
+        .collect();
+    let mut clouds = vec![Cloud {
+        label: "efficiency frontier".into(),
+        colour: "#444444",
+        points: line,
+        centre: None,
+        joined: true,
+    }];
+    for p in &positions {
+        let arm = &sample.arms[p.arm];
+        if !shown.is_empty() && !shown.contains(arm) {
+            continue;
+        }
+        let why = match p.status {
+            frontier::Status::Frontier => String::new(),
+            frontier::Status::Dominated => " (dominated)".into(),
+            frontier::Status::ExtendedlyDominated => " (ext. dominated)".into(),
+        };
+        clouds.push(Cloud {
+            label: format!("{arm}{why}"),
+            colour: arm_colour(c, arm),
+            points: Vec::new(),
+            centre: Some((p.qalys, p.cost)),
+            joined: false,
+        });
+    }
+    let unit = format!("{} per person, discounted", c.currency);
+    let f = Frame::new(
+        "frontier",
+        "Efficiency frontier (central parameters)",
+        Axis::new("QALYs", "per person, discounted"),
+        Axis::new("cost", &unit),
+    )
+    .note("arms by mean cost and QALYs in draw 0; the line joins the arms on the frontier");
+    // Wider than the others: the labels say why an arm is off the frontier.
+    let f = Frame { width: 760.0, ..f };
+    ("frontier".to_string(), scatter_chart(&f, &clouds, &[], &[]))
 }
 
 /// The acceptability curve: per arm, the share of draws 1..K whose net monetary benefit

@@ -125,7 +125,9 @@ impl Exporter for Html<'_> {
             ("Muscle and function", &|id| {
                 ["alm", "grip", "gait"].contains(&id)
             }),
-            ("Decision analysis", &|id| id.starts_with("ce")),
+            ("Decision analysis", &|id| {
+                id.starts_with("ce") || id == "frontier"
+            }),
         ];
         for (heading, member) in groups {
             let inside: Vec<&(String, String)> =
