@@ -440,6 +440,22 @@ fn a_real_run_writes_the_frontier_of_its_outcomes_and_keeps_it_checked() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("efficiency frontier · means over draws 1..3"));
     assert!(stdout(&o).contains("acceptability · P(largest net monetary benefit)"));
+    // JSON: the decision tables with arms by name.
+    let j = sarcosim(&["report", out.to_str().unwrap(), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&j.stdout).unwrap();
+    let pooled = json["decision"]["frontier"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert!(pooled["draw"].is_null());
+    assert!(arms.contains(&pooled["arm"].as_str().unwrap()), "{pooled}");
+    assert!(pooled["reference"].is_string() || pooled["reference"].is_null());
+    assert_eq!(
+        json["decision"]["ceac"].as_array().unwrap().len(),
+        grid.len() * 3
+    );
     assert!(stdout(&o).contains("value of information at WTP 50000"));
 
     // A changed file is refused by report and rewritten by --resume.

@@ -49,7 +49,8 @@ impl Status {
 /// One arm of a frontier analysis.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Position {
-    /// The arm's index in the input.
+    /// The arm's index in the input (not serialised: a [`super::FrontierRow`] names it).
+    #[serde(skip)]
     pub arm: usize,
     /// 1 for the cheapest arm (the order above).
     pub rank: usize,
@@ -58,9 +59,11 @@ pub struct Position {
     pub status: Status,
     /// The arm it is compared with: the previous frontier arm (a frontier arm), the arm
     /// that dominates it (dominated), or the cheaper frontier neighbour (extendedly
-    /// dominated). `None` for the cheapest frontier arm.
+    /// dominated). `None` for the cheapest frontier arm. (Indices are not serialised.)
+    #[serde(skip)]
     pub reference: Option<usize>,
     /// For an extendedly dominated arm: the dearer frontier neighbour.
+    #[serde(skip)]
     pub next: Option<usize>,
     /// Cost and QALYs against `reference`.
     pub incremental_cost: Option<f64>,
