@@ -187,15 +187,17 @@ impl Economics {
     /// Quality weight of a year lived in this state.
     #[inline]
     pub fn utility_of(&self, p: &Person) -> f64 {
+        self.utility_given(p, condition_sum(&self.utility_per_condition, p.conditions))
+    }
+
+    /// [`Economics::utility_of`] with the conditions' summed decrement `dec` given.
+    #[inline]
+    fn utility_given(&self, p: &Person, dec: f64) -> f64 {
         let base = if p.class.sarcopenic() {
             self.utility_sarcopenia
         } else {
             self.utility
         };
-        let dec: f64 = (0..5)
-            .filter(|c| p.has(*c))
-            .map(|c| self.utility_per_condition[c])
-            .sum();
         (base - dec).max(0.0)
     }
 
@@ -203,16 +205,50 @@ impl Economics {
     /// excluding interventions.
     #[inline]
     pub fn care_cost(&self, p: &Person, dt: f64, bed_days: u32) -> f64 {
+        let conds = condition_sum(&self.cost_per_condition_per_year, p.conditions);
+        self.care_cost_given(p, conds, dt, bed_days)
+    }
+
+    /// [`Economics::care_cost`] with the conditions' summed yearly cost `conds` given.
+    #[inline]
+    fn care_cost_given(&self, p: &Person, conds: f64, dt: f64, bed_days: u32) -> f64 {
         let sarc = if p.class.sarcopenic() {
             self.cost_sarcopenia_per_year
         } else {
             0.0
         };
-        let conds: f64 = (0..5)
-            .filter(|c| p.has(*c))
-            .map(|c| self.cost_per_condition_per_year[c])
-            .sum();
         (sarc + conds) * dt + self.cost_per_bed_day * f64::from(bed_days)
+    }
+}
+
+/// The sum of `values` over the conditions in the bitmask `conditions`, in `CONDITIONS`
+/// order (the one expression for it, so the tabulated sums are bit-identical).
+#[inline]
+fn condition_sum(values: &[f64; 5], conditions: u8) -> f64 {
+    (0..5)
+        .filter(|c| conditions & (1 << c) != 0)
+        .map(|c| values[c])
+        .sum()
+}
+
+/// An [`Economics`]' per-condition inputs summed for every set of conditions (5-bit mask):
+/// a step reads one entry instead of summing five (the same sums, bit for bit).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConditionSums {
+    cost_per_year: [f64; 32],
+    utility_decrement: [f64; 32],
+}
+
+impl ConditionSums {
+    pub fn of(e: &Economics) -> Self {
+        Self {
+            cost_per_year: std::array::from_fn(|m| {
+                condition_sum(&e.cost_per_condition_per_year, m as u8)
+            }),
+            utility_decrement: std::array::from_fn(|m| {
+                condition_sum(&e.utility_per_condition, m as u8)
+            }),
+        }
     }
 }
 
@@ -250,10 +286,36 @@ impl Ledger {
         bed_days: u32,
         plan: &StepPlan,
     ) {
+        let care = e.care_cost(p, dt, bed_days);
+        self.add(e, d, dt, care, e.utility_of(p), plan);
+    }
+
+    /// [`Ledger::add_discounted_step`] with the condition sums of `e` tabulated (`sums`
+    /// must be `ConditionSums::of(e)`): the same totals, bit for bit.
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    pub fn add_tabulated_step(
+        &mut self,
+        e: &Economics,
+        sums: &ConditionSums,
+        p: &Person,
+        d: f64,
+        dt: f64,
+        bed_days: u32,
+        plan: &StepPlan,
+    ) {
+        let m = usize::from(p.conditions & 31);
+        let care = e.care_cost_given(p, sums.cost_per_year[m], dt, bed_days);
+        let utility = e.utility_given(p, sums.utility_decrement[m]);
+        self.add(e, d, dt, care, utility, plan);
+    }
+
+    #[inline]
+    fn add(&mut self, e: &Economics, d: f64, dt: f64, care: f64, utility: f64, plan: &StepPlan) {
         let ic = d * plan.cost * e.intervention_cost_scale;
         self.intervention_cost += ic;
-        self.cost += d * e.care_cost(p, dt, bed_days) + ic;
-        self.qalys += d * e.utility_of(p) * dt;
+        self.cost += d * care + ic;
+        self.qalys += d * utility * dt;
         if plan.enrolled {
             self.intervention_years += dt;
         }
@@ -263,6 +325,44 @@ impl Ledger {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tabulated_condition_sums_give_the_summed_totals_bit_for_bit() {
+        use crate::model::Model;
+        use crate::params::Params;
+        let p = Params::central();
+        let model = Model::new(
+            p.clone(),
+            "1m".parse().unwrap(),
+            &crate::reference::uncalibrated(&p),
+        );
+        let cohort = crate::reference::reference_cohort();
+        let e = Economics {
+            utility_per_condition: [0.031, 0.017, 0.1, 0.0123, 0.07],
+            cost_per_condition_per_year: [1234.5, 0.1, 777.77, 3.3, 98765.4321],
+            ..Economics::default()
+        };
+        let sums = ConditionSums::of(&e);
+        let plan = StepPlan {
+            cost: 12.5,
+            enrolled: true,
+            ..StepPlan::NONE
+        };
+        for id in 0..64 {
+            let mut person = crate::population::sample_person(id, 0, &cohort, &model, 1, 0);
+            person.conditions = (id % 32) as u8;
+            let (mut summed, mut tabulated) = (Ledger::default(), Ledger::default());
+            for bed_days in [0, 3] {
+                summed.add_discounted_step(&e, &person, 0.97, 1.0 / 12.0, bed_days, &plan);
+                tabulated.add_tabulated_step(&e, &sums, &person, 0.97, 1.0 / 12.0, bed_days, &plan);
+            }
+            let bits = |l: &Ledger| {
+                [l.cost, l.qalys, l.intervention_cost, l.intervention_years].map(f64::to_bits)
+            };
+            assert_eq!(bits(&summed), bits(&tabulated), "conditions {}", id % 32);
+            assert!(person.conditions == 0 || summed.cost > tabulated.intervention_cost);
+        }
+    }
 
     #[test]
     fn draw_zero_is_central_and_later_draws_vary_every_uncertain_input() {

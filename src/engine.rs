@@ -6,7 +6,7 @@
 //! streams (common random numbers); nothing depends on which thread or chunk a person
 //! falls in, so any thread count and any shard split give identical rows.
 
-use crate::economics::Economics;
+use crate::economics::{ConditionSums, Economics};
 use crate::error::{Error, Result};
 use crate::life::{self, Schedule, Subject};
 use crate::model::{Model, Person};
@@ -49,6 +49,8 @@ pub struct Plan<'a> {
     discount: Vec<Vec<f64>>,
     /// Economics inputs per draw (draw 0 central, 1.. sampled).
     economics: Vec<Economics>,
+    /// Their per-condition sums, tabulated by condition set.
+    condition_sums: Vec<ConditionSums>,
 }
 
 impl<'a> Plan<'a> {
@@ -79,6 +81,7 @@ impl<'a> Plan<'a> {
         let mut plan = Self {
             discount: Vec::new(),
             economics: Vec::new(),
+            condition_sums: Vec::new(),
             trajectory_persons: scenario.trajectory_persons(),
             scenario,
             models,
@@ -114,6 +117,7 @@ impl<'a> Plan<'a> {
                     .collect()
             })
             .collect();
+        self.condition_sums = economics.iter().map(ConditionSums::of).collect();
         self.economics = economics;
     }
 
@@ -177,6 +181,7 @@ impl<'a> Plan<'a> {
         let k = draw * self.scenario.arms.len() + arm;
         let context = RowContext {
             economics: &self.economics[draw],
+            condition_sums: &self.condition_sums[draw],
             discount: &self.discount[draw],
             checkpoints: &self.scenario.checkpoints,
             record_steps: self.schedule.record_steps(),
@@ -199,20 +204,38 @@ impl<'a> Plan<'a> {
     }
 }
 
+/// What [`execute`] did: the sink's row counts and how long its writer thread was busy.
+#[derive(Clone, Debug)]
+pub struct Executed {
+    pub rows: RowCounts,
+    /// Seconds the writer thread spent in the sink (encoding, compressing, writing), in
+    /// parallel with the stepping of the next batch.
+    pub writer_seconds: f64,
+}
+
 /// Runs the plan on the current rayon pool, feeding the sink in chunk order from a writer
 /// thread; memory stays bounded by one batch in flight and one being written.
-pub fn execute(plan: &Plan<'_>, sink: &mut dyn Sink, progress: &ProgressBar) -> Result<RowCounts> {
+pub fn execute(plan: &Plan<'_>, sink: &mut dyn Sink, progress: &ProgressBar) -> Result<Executed> {
     let chunks = plan.chunks();
     let batch = (rayon::current_num_threads() * 4).max(1);
     std::thread::scope(|scope| {
         let (tx, rx) = sync_channel::<Vec<ChunkResult>>(1);
-        let writer = scope.spawn(move || -> Result<RowCounts> {
+        let writer = scope.spawn(move || -> Result<Executed> {
+            let mut busy = std::time::Duration::ZERO;
             for results in rx {
+                let started = std::time::Instant::now();
                 for r in results {
                     sink.accept(r)?;
                 }
+                busy += started.elapsed();
             }
-            sink.finish()
+            let started = std::time::Instant::now();
+            let rows = sink.finish()?;
+            busy += started.elapsed();
+            Ok(Executed {
+                rows,
+                writer_seconds: busy.as_secs_f64(),
+            })
         });
         for (b, group) in chunks.chunks(batch).enumerate() {
             let results: Vec<ChunkResult> = group

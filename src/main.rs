@@ -171,6 +171,14 @@ fn say_run(s: &Scenario, opts: &RunOptions, summary: &RunSummary) {
         summary.person_years / summary.wall_seconds.max(1e-9),
         summary.calibration_seconds
     );
+    eprintln!(
+        "phases: calibration {:.2} s, stepping and writing {:.2} s (writer thread busy {:.2} s), \
+         comparison {:.2} s",
+        summary.calibration_seconds,
+        summary.simulation_seconds,
+        summary.writer_seconds,
+        summary.comparison_seconds
+    );
 }
 
 fn check(scenario: &Path, set: &[Setting]) -> anyhow::Result<()> {

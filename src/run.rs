@@ -44,6 +44,15 @@ pub struct RunSummary {
     pub person_years: f64,
     /// Seconds spent before the first person (building the models: mortality calibration).
     pub calibration_seconds: f64,
+    /// Seconds from the first person to the last row written (stepping, with the writing
+    /// overlapped on its own thread).
+    pub simulation_seconds: f64,
+    /// Of `simulation_seconds`, the seconds the writer thread was busy (Parquet encoding,
+    /// compression, writes).
+    pub writer_seconds: f64,
+    /// Seconds spent writing the comparison and PSA tables (0 unless this shard completed
+    /// the run).
+    pub comparison_seconds: f64,
     /// With `resume`: the shard was complete and valid, nothing was simulated.
     pub skipped: bool,
     /// With `resume`: temporary files of a crashed run removed.
@@ -188,10 +197,22 @@ fn skipped(done: &ShardRecord, scenario: &Scenario, stale_files_removed: usize) 
         threads: 0,
         person_years: 0.0,
         calibration_seconds: 0.0,
+        simulation_seconds: 0.0,
+        writer_seconds: 0.0,
+        comparison_seconds: 0.0,
         skipped: true,
         stale_files_removed,
         first_draw: scenario.draws + 1,
     }
+}
+
+/// What [`Job::simulate`] measured: rows, person-steps and the seconds of its phases.
+struct Simulated {
+    rows: RowCounts,
+    person_steps: i64,
+    calibration_seconds: f64,
+    simulation_seconds: f64,
+    writer_seconds: f64,
 }
 
 /// One shard's computation of draws `first_draw..=draws` into the results directory.
@@ -318,7 +339,8 @@ impl<'a> Job<'a> {
         if !keep_record {
             self.upsert(self.record(threads, None, kept.clone()))?;
         }
-        let (rows, calibration_seconds, person_steps) = pool.install(|| self.simulate())?;
+        let simulated = pool.install(|| self.simulate())?;
+        let rows = simulated.rows.clone();
         let mut part = DrawPart {
             first: self.first_draw,
             last: self.scenario.draws,
@@ -338,24 +360,28 @@ impl<'a> Job<'a> {
         parts.push(part);
         self.upsert(self.record(threads, Some(SystemTime::now()), parts.clone()))?;
         remove_other_summary_parts(self.rd, self.opts.shard, &parts)?;
+        let comparing = Instant::now();
         self.write_comparison_if_complete()?;
+        let comparison_seconds = comparing.elapsed().as_secs_f64();
         let persons = self.opts.shard.persons(self.scenario.population);
         Ok(RunSummary {
             persons: persons.end - persons.start,
             rows,
             wall_seconds: self.clock.elapsed().as_secs_f64(),
             threads,
-            person_years: person_steps as f64 * self.scenario.step_years(),
-            calibration_seconds,
+            person_years: simulated.person_steps as f64 * self.scenario.step_years(),
+            calibration_seconds: simulated.calibration_seconds,
+            simulation_seconds: simulated.simulation_seconds,
+            writer_seconds: simulated.writer_seconds,
+            comparison_seconds,
             skipped: false,
             stale_files_removed: 0,
             first_draw: self.first_draw,
         })
     }
 
-    /// Builds the plan and runs the engine into the Parquet sink: row counts, calibration
-    /// seconds and person-steps.
-    fn simulate(&self) -> Result<(RowCounts, f64, i64)> {
+    /// Builds the plan and runs the engine into the Parquet sink.
+    fn simulate(&self) -> Result<Simulated> {
         let (s, shard) = (self.scenario, self.opts.shard);
         let persons = shard.persons(s.population);
         let progress = progress_bar(self.opts.progress, persons.end - persons.start);
@@ -378,9 +404,16 @@ impl<'a> Job<'a> {
             &s.checkpoints,
             run_metadata(&self.rd.identity),
         )?;
-        let rows = engine::execute(&plan, &mut sink as &mut dyn Sink, &progress)?;
+        let simulating = Instant::now();
+        let executed = engine::execute(&plan, &mut sink as &mut dyn Sink, &progress)?;
         progress.finish_and_clear();
-        Ok((rows, calibration_seconds, sink.person_steps()))
+        Ok(Simulated {
+            rows: executed.rows,
+            person_steps: sink.person_steps(),
+            calibration_seconds,
+            simulation_seconds: simulating.elapsed().as_secs_f64(),
+            writer_seconds: executed.writer_seconds,
+        })
     }
 
     /// The last shard to finish writes the comparison of the whole run and the PSA table

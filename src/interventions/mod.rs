@@ -204,6 +204,15 @@ pub struct StepPlan {
     pub enrolled: bool,
 }
 
+impl StepPlan {
+    /// No intervention: no modifier, no cost, not enrolled.
+    pub const NONE: Self = Self {
+        modifiers: Modifiers::NONE,
+        cost: 0.0,
+        enrolled: false,
+    };
+}
+
 /// One person's enrolment in every intervention of one arm.
 #[derive(Clone, Debug)]
 pub struct ArmState<'a> {
@@ -241,15 +250,19 @@ impl<'a> ArmState<'a> {
 
     /// The modifiers for the step starting at run time `t` (years), of length `dt`.
     /// Every enrolment draws exactly one number per step, whatever happens.
+    #[inline]
     pub fn plan(&mut self, person: &Person, t: f64, dt: f64, p: &Params) -> StepPlan {
-        let mut out = StepPlan {
-            modifiers: Modifiers::NONE,
-            cost: 0.0,
-            enrolled: false,
-        };
         if self.interventions.is_empty() {
-            return out;
+            // The common natural-history arm: inlined into the step loop, no call.
+            return StepPlan::NONE;
         }
+        self.plan_enrolments(person, t, dt, p)
+    }
+
+    /// [`ArmState::plan`] of an arm with interventions.
+    #[inline(never)]
+    fn plan_enrolments(&mut self, person: &Person, t: f64, dt: f64, p: &Params) -> StepPlan {
+        let mut out = StepPlan::NONE;
         let ivs = self.interventions;
         for e in self.state.iter_mut() {
             e.draw = e.stream.random();

@@ -5,7 +5,7 @@
 
 use super::{OutcomeColumns, TrajectoryColumns};
 use crate::checkpoints::{Checkpoint, Tracker};
-use crate::economics::{Economics, Ledger};
+use crate::economics::{ConditionSums, Economics, Ledger};
 use crate::life::{Observer, Stepped};
 use crate::model::classify::{CONFIRMED, PROBABLE};
 use crate::model::{Model, Person};
@@ -15,6 +15,8 @@ use crate::model::{Model, Person};
 #[derive(Clone, Copy, Debug)]
 pub struct RowContext<'a> {
     pub economics: &'a Economics,
+    /// `ConditionSums::of(economics)`.
+    pub condition_sums: &'a ConditionSums,
     /// For step s (1-based), the discount factor of the step's midpoint.
     pub discount: &'a [f64],
     pub checkpoints: &'a [Checkpoint],
@@ -94,8 +96,9 @@ impl Observer for RowsObserver<'_> {
     #[inline]
     fn step(&mut self, model: &Model, s: &Stepped<'_>, p: &Person) {
         let ev = &s.events;
-        self.ledger.add_discounted_step(
+        self.ledger.add_tabulated_step(
             self.context.economics,
+            self.context.condition_sums,
             p,
             self.context.discount[s.step as usize],
             model.dt,
