@@ -426,8 +426,10 @@ parameter_table! {
         "C: fitted to Bohannon 2011 Physiotherapy 97:182 gait by age band by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.012", "Gait speed per kg of grip away from the sex reference";
     gait_age_slope = "gait.age_slope_after_75": 0.01381, "m/s per yr", NonNegative, Fixed,
         "C: fitted to Bohannon 2011 gait by age band by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.018", "Fall of gait speed per year of age above 75 beyond what grip explains";
-    gait_per_condition = "gait.per_condition": 0.04, "m/s", NonNegative, Fixed,
-        "A", "Fall of gait speed per chronic condition";
+    gait_per_condition = "gait.per_condition": 0.08, "m/s", NonNegative,
+        Uniform { lo: 0.04, hi: 0.12 },
+        "Ortiz 2018 Geriatr Gerontol Int 18:293 (265 well-functioning adults > 60, Lima): gait 0.24 m/s slower with ≥ 3 chronic conditions than with none (V): 0.08 per condition; range A",
+        "Fall of gait speed per chronic condition (the model's five and the others)";
     // --- Intervention effects (docs/interventions.md) ------------------------------------
     testosterone_therapy_gain = "interventions.testosterone_alm_gain": 0.035, "fraction", NonNegative,
         Uniform { lo: 0.017, hi: 0.052 },
@@ -451,6 +453,14 @@ parameter_table! {
     fat_peak_age_f = "body.fat_peak_age_f": 70.0, "yr", Positive, Uniform { lo: 65.0, hi: 75.0 },
         "Hughes 2002 Am J Clin Nutr 76:473: women younger than 70 gained fat mass, women over 70 lost it (V)",
         "Age at which women's fat mass stops rising and begins to fall";
+    other_conditions_70 = "illness.other_conditions_70": 1.35, "conditions", NonNegative,
+        Uniform { lo: 1.0, hi: 1.7 },
+        "D: Salive 2013 Epidemiol Rev 35:75 (31 million Medicare beneficiaries, 15 chronic conditions): 62 % of those aged 65-74 had ≥ 2 (V), a Poisson mean of 2.1; less ≈ 0.75 for the model's five conditions among them (Medicare prevalences of diabetes, CKD, COPD, heart failure and cancer, U)",
+        "Mean number of chronic conditions other than the model's five at age 70 (Poisson across persons)";
+    other_conditions_slope = "illness.other_conditions_age_slope": 0.022, "1/yr", NonNegative,
+        Uniform { lo: 0.01, hi: 0.03 },
+        "D: Salive 2013 Epidemiol Rev 35:75: 81.5 % of those ≥ 85 had ≥ 2 of the 15 (V), a Poisson mean of 3.0 at about 88; less ≈ 1.0 for the model's five (U): ln(2.0/1.35)/18",
+        "Log-linear rise with age of the mean number of other chronic conditions";
     alm_per_fat = "body.alm_per_fat": 0.117, "kg ALM per kg fat", NonNegative,
         Uniform { lo: 0.06, hi: 0.2 },
         "D: Hughes 2002 Am J Clin Nutr 76:473: those who gained weight gained fat-free mass, 19 % of the weight gained (V): 0.19/0.81 = 0.235 kg fat-free per kg fat × ALM share of lean 0.5 (A, as in the validation conversions); the same ratio when fat is lost (A)",

@@ -299,6 +299,8 @@ pub fn sample_person(
         stay_is_illness: false,
         recovery_debt: 0.0,
         admission_propensity: (sd_admit * z_admit - sd_admit * sd_admit / 2.0).exp(),
+        // Its own stream (not the cohort's), so every other draw is unchanged.
+        morbidity: rng::stream(seed, draw, id, Process::Morbidity).random(),
         alive: true,
         class: Default::default(),
     };

@@ -34,6 +34,8 @@ pub enum Process {
     Interventions = 8,
     Sampling = 9,
     Economics = 10,
+    /// A person's chronic conditions beyond the five the model follows ([`crate::model::gait`]).
+    Morbidity = 11,
 }
 
 /// SplitMix64's finaliser: a bijection of u64 with full avalanche.

@@ -60,6 +60,9 @@ const KNOWN_FAILURES: &[&str] = &[
     "batsis-low-alm-bmi-w",
     "dodds-grip-p10-w-60",
     "hrs-weak-grip-bmi-60-w",
+    // Moved by gait as a population quantity (issue 12; docs/validation.md, "Structural
+    // changes of issue 12"): EWGSOP1 counts slow gait.
+    "rotterdam-ewgsop1",
 ];
 
 /// Targets committed with their tolerances before the first run that computes them: their
@@ -74,7 +77,6 @@ const CLEAR_FAILURES: &[&str] = &[
     "alley-weak-grip-m",
     "do-health-ewgsop2",
     "stover-slow-gait-65",
-    "studenski-mean-gait-65",
     "looker-weak-grip-60",
     "webb-gait-1-2-60",
     "do-health-awgs2014",

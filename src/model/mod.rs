@@ -2,13 +2,15 @@
 //!
 //! Muscle mass (ALM) moves with the balance of synthesis and breakdown ([`muscle`]), whose
 //! modifiers come from [`nutrition`], [`training`], [`hormones`], [`illness`] and
-//! [`hospital`]; fat mass and weight follow [`body`]; [`mortality`] removes persons;
+//! [`hospital`]; fat mass and weight follow [`body`]; gait follows [`gait`]; [`mortality`]
+//! removes persons;
 //! [`classify`] applies the sarcopenia definitions; [`step`] is the order of operations.
 //! Interventions act only through [`Modifiers`], never as branches in the step.
 
 pub mod body;
 pub mod bounds;
 pub mod classify;
+pub mod gait;
 pub mod hormones;
 pub mod hospital;
 pub mod illness;

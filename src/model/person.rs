@@ -50,6 +50,10 @@ pub struct Person {
     pub recovery_debt: f64,
     /// Multiplier of the admission hazard (log-normal, mean 1), fixed for life.
     pub admission_propensity: f64,
+    /// The person's rank in the population's burden of other chronic conditions (a uniform
+    /// on [0, 1), fixed for life, from its own stream): the count at each age is its
+    /// quantile ([`super::gait`]).
+    pub morbidity: f64,
     pub alive: bool,
     /// Classification at the end of the last step.
     pub class: Classification,
@@ -138,6 +142,7 @@ pub(crate) mod tests {
             stay_is_illness: false,
             recovery_debt: 0.0,
             admission_propensity: 1.0,
+            morbidity: 0.5,
             alive: true,
             class: Default::default(),
         }

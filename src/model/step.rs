@@ -9,6 +9,7 @@
 
 use super::bounds::UpperBound;
 use super::classify::{classify, Measures};
+use super::gait::Morbidity;
 use super::illness::OnsetBounds;
 use super::mortality::{self, AgeTable, Reference, StartLaw, MAX_AGE};
 use super::stature::{self, Shrinking, REFERENCE_AGE};
@@ -70,6 +71,8 @@ pub struct Model {
     pub start_law: StartLaw,
     /// Height lost with age.
     pub stature: Shrinking,
+    /// Other chronic conditions by age ([`super::gait`]).
+    pub morbidity: Morbidity,
     /// ALM/height² of a 65-year-old on the age-related law, by sex (reference for
     /// diabetes risk).
     pub almi_reference: [f64; 2],
@@ -176,14 +179,23 @@ impl Model {
             mortality_improvement: 0.0,
             start_law: reference.start,
             stature,
+            morbidity: Morbidity::new(p),
             almi_reference,
             grip_reference,
             params,
         }
     }
 
+    /// Every chronic condition of the person now: the model's five and the others
+    /// ([`super::gait`]).
+    #[inline]
+    pub fn chronic_conditions(&self, person: &Person) -> u32 {
+        person.n_conditions() + self.morbidity.count(person.age, person.morbidity)
+    }
+
     /// Habitual gait speed, m/s: the sex reference, moved by grip away from the reference,
-    /// age beyond 75, conditions and the person's own offset.
+    /// age beyond 75, every chronic condition and the person's own offset
+    /// ([`super::gait`]).
     #[inline]
     pub fn gait(&self, person: &Person) -> f64 {
         let p = &self.params;
@@ -195,7 +207,7 @@ impl Model {
         };
         (base + p.gait_per_grip * (person.grip() - self.grip_reference[s])
             - p.gait_age_slope * (person.age - 75.0).max(0.0)
-            - p.gait_per_condition * f64::from(person.n_conditions())
+            - p.gait_per_condition * f64::from(self.chronic_conditions(person))
             + person.gait_offset)
             .clamp(0.05, 2.5)
     }

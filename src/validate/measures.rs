@@ -40,7 +40,13 @@ pub fn records<'a>(
     })
 }
 
-/// Mean gait speed of one sex pooled over the yearly records at ages lo..=hi.
+/// Most chronic conditions of a person in the healthy-volunteer subgroup that gait norms
+/// describe (A: volunteers "without conditions affecting gait" still carry one condition).
+pub const HEALTHY_MAX_CONDITIONS: u8 = 1;
+
+/// Mean gait speed of one sex pooled over the yearly records at ages lo..=hi, among the
+/// healthy-volunteer subgroup (at most [`HEALTHY_MAX_CONDITIONS`] chronic conditions): the
+/// population the Bohannon norms describe.
 pub fn gait_mean(
     lives: &[Life],
     it: &mut dyn Iterator<Item = usize>,
@@ -48,7 +54,11 @@ pub fn gait_mean(
     lo: u32,
     hi: u32,
 ) -> f64 {
-    mean(records(lives, it, female, lo, hi).map(|s| s.gait))
+    mean(
+        records(lives, it, female, lo, hi)
+            .filter(|s| s.chronic <= HEALTHY_MAX_CONDITIONS)
+            .map(|s| s.gait),
+    )
 }
 
 /// Prevalence (%) in one sex pooled over records at ages lo..=hi of the ageing design.

@@ -28,6 +28,8 @@ pub struct Snap {
     pub fnih: bool,
     pub testosterone: f64,
     pub conditions: u8,
+    /// Every chronic condition: the model's five and the others (`Model::chronic_conditions`).
+    pub chronic: u8,
     pub protein: f64,
     /// Admissions since the previous record.
     pub admissions: u16,
@@ -75,6 +77,7 @@ impl Snaps {
             fnih: p.class.fnih,
             testosterone: p.testosterone,
             conditions: p.conditions,
+            chronic: model.chronic_conditions(p).min(255) as u8,
             protein: p.protein,
             admissions: self.admissions,
             died: self.died,
