@@ -510,3 +510,25 @@ fn the_shipped_survey_scenario_checks() {
         "{out}"
     );
 }
+
+#[test]
+fn the_file_is_part_of_the_runs_identity() {
+    let t = tempfile::tempdir().unwrap();
+    let file = write(
+        t.path(),
+        "people.csv",
+        &format!("{HEADER}1,70,F,25\n1,81,M,28\n"),
+    );
+    let s = write(t.path(), "s.toml", &scenario(&file, 1_200, "weighted"));
+    let out = t.path().join("out");
+    run_ok(&s, &out, &["--shard", "0/2"]);
+    // Another file under the same name: the second shard would mix two populations.
+    write(
+        t.path(),
+        "people.csv",
+        &format!("{HEADER}1,70,F,25\n1,81,M,29\n"),
+    );
+    let o = run_args(&s, &out, &["--shard", "1/2"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("scenario contents"), "{}", stderr(&o));
+}

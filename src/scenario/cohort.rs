@@ -172,7 +172,11 @@ fn microdata(
             for e in errors {
                 let mut p = Problem::new(path.key("from"), e.to_string());
                 p.hint = e.hint.or_else(|| {
-                    (e.row.is_none() && e.column.is_none() && e.line.is_none()).then(|| {
+                    (e.row.is_none()
+                        && e.column.is_none()
+                        && e.line.is_none()
+                        && !e.message.starts_with('…'))
+                    .then(|| {
                         "a microdata file: see docs/model.md, \"Cohorts from microdata\"".into()
                     })
                 });
