@@ -5,6 +5,7 @@ persons) for the microdata cohort example (scenarios/survey-cohort.toml) and its
 Standard library only; a fixed seed, so the file is reproducible:
 
     python3 scripts/make-example-survey.py > data/cohorts/example-survey.csv
+    python3 scripts/make-example-survey.py 1000000 > big.csv   # more rows, same structure
 
 Joint structure (all made up, chosen to resemble a survey of community-dwelling 60-89
 year-olds; the point is that the columns are NOT independent):
@@ -26,8 +27,9 @@ year-olds; the point is that the columns are NOT independent):
 """
 import math
 import random
+import sys
 
-ROWS = 400
+ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 400
 rng = random.Random(20261202)
 
 
