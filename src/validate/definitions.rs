@@ -154,7 +154,6 @@ fn jackson(l: &[Life], rows: &mut Vec<Row>) {
 /// Fat-free mass gained on testosterone vs placebo, % of the starting mass (ALM standing
 /// for fat-free mass), men eligible at the start, alive at 12 months in both arms.
 fn skinner(t: &[Vec<Life>], rows: &mut Vec<Row>) {
-    const CUT: f64 = 19.1;
     let n = t[0].len();
     rows.push(judge(
         Spec {
@@ -170,12 +169,8 @@ fn skinner(t: &[Vec<Life>], rows: &mut Vec<Row>) {
             role: Role::Independent,
         },
         estimate(n, |it| {
-            let ids: Vec<usize> = it
-                .filter(|&i| t[0][i][0].testosterone < CUT && t.iter().all(|a| a[i][1].alive))
-                .collect();
-            let gain = |arm: usize| mean(ids.iter().map(|&i| t[arm][i][1].alm - t[arm][i][0].alm));
-            let base = mean(ids.iter().map(|&i| t[0][i][0].alm));
-            100.0 * (gain(1) - gain(0)) / base
+            let (gain, base) = super::wider::testosterone_alm_gain(t, it);
+            100.0 * gain / base
         }),
     ));
 }

@@ -64,7 +64,6 @@ fn population(l: &[Life], rows: &mut Vec<Row>) {
 /// Lean mass gained on testosterone vs placebo in 12 months (ALM ÷ 0.5), men eligible at
 /// the start (total testosterone below 19.1 nmol/L), alive at 12 months in both arms.
 fn testosterone(t: &[Vec<Life>], rows: &mut Vec<Row>) {
-    const CUT: f64 = 19.1;
     let n = t[0].len();
     rows.push(judge(
         Spec {
@@ -80,11 +79,24 @@ fn testosterone(t: &[Vec<Life>], rows: &mut Vec<Row>) {
             role: Role::Independent,
         },
         estimate(n, |it| {
-            let ids: Vec<usize> = it
-                .filter(|&i| t[0][i][0].testosterone < CUT && t.iter().all(|a| a[i][1].alive))
-                .collect();
-            let gain = |arm: usize| mean(ids.iter().map(|&i| t[arm][i][1].alm - t[arm][i][0].alm));
-            (gain(1) - gain(0)) / ALM_SHARE_OF_LEAN
+            testosterone_alm_gain(t, it).0 / ALM_SHARE_OF_LEAN
         }),
     ));
+}
+
+/// On the testosterone-trial design: the ALM gained on testosterone minus that gained on
+/// placebo in 12 months (kg), and the mean starting ALM, over the men of `persons`
+/// eligible at the start (total testosterone below 19.1 nmol/L) and alive at 12 months
+/// in both arms.
+pub(super) fn testosterone_alm_gain(
+    t: &[Vec<Life>],
+    persons: impl Iterator<Item = usize>,
+) -> (f64, f64) {
+    const CUT: f64 = 19.1;
+    let ids: Vec<usize> = persons
+        .filter(|&i| t[0][i][0].testosterone < CUT && t.iter().all(|a| a[i][1].alive))
+        .collect();
+    let gain = |arm: usize| mean(ids.iter().map(|&i| t[arm][i][1].alm - t[arm][i][0].alm));
+    let base = mean(ids.iter().map(|&i| t[0][i][0].alm));
+    (gain(1) - gain(0), base)
 }
