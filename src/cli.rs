@@ -109,6 +109,11 @@ pub struct ReportArgs {
     /// and markdown, all for csv and json). The across-draw summary is always shown.
     #[arg(long, value_name = "all|K,…")]
     pub draw: Option<sarcosim::report::Draws>,
+    /// With --format csv, write one table of the decision analysis instead of the
+    /// comparison: frontier, ceac, ceplane or voi (the columns of its .parquet file; over
+    /// every arm and draw, as the analysis compares them all).
+    #[arg(long, value_name = "NAME")]
+    pub table: Option<String>,
 }
 
 /// The arguments of `sarcosim run`.

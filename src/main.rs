@@ -194,7 +194,11 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
         section,
         arm,
         draw,
+        table,
     } = args;
+    if let Some(name) = table {
+        return report_table(&dir, format, &name, output.as_deref());
+    }
     if sarcosim::sensitivity::sweep::is_sweep(&dir) {
         return report_sweep(&dir, format, output.as_deref());
     }
@@ -238,6 +242,41 @@ fn report(args: ReportArgs) -> anyhow::Result<()> {
         text.push_str(&String::from_utf8(exporter.to_bytes(&sel.comparison(&c))?)?);
     }
     write_report(&text, output.as_deref())
+}
+
+/// `report --format csv --table NAME`: one table of the decision analysis as CSV.
+fn report_table(
+    dir: &Path,
+    format: Option<ReportFormat>,
+    name: &str,
+    output: Option<&Path>,
+) -> anyhow::Result<()> {
+    use sarcosim::compare::decision::files::{frame_named, FILES};
+    let names = FILES.map(|f| f.table()).join(", ");
+    if format != Some(ReportFormat::Csv) {
+        return Err(Error::BadInput(format!(
+            "--table {name} needs --format csv (json and markdown hold every table already)"
+        ))
+        .into());
+    }
+    if !FILES.iter().any(|f| f.table() == name) {
+        return Err(Error::BadInput(format!(
+            "--table {name}: no such table (expected one of {names})"
+        ))
+        .into());
+    }
+    sarcosim::output::verify(dir)?;
+    let results = report::load(dir)?;
+    let c = compare::Comparison::of(&results).context("comparing the arms")?;
+    let Some(analysis) = &c.decision else {
+        return Err(Error::BadInput(format!(
+            "{} has no decision analysis (it needs at least two arms with costs and QALYs)",
+            dir.display()
+        ))
+        .into());
+    };
+    let frame = frame_named(analysis, name).expect("a known table")?;
+    write_report(&compare::export::csv::frame(&frame), output)
 }
 
 fn write_report(text: &str, output: Option<&Path>) -> anyhow::Result<()> {

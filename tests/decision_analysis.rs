@@ -487,3 +487,69 @@ fn a_real_run_writes_the_frontier_of_its_outcomes_and_keeps_it_checked() {
     let f = read(&path);
     assert_eq!(f.height(), 3, "draw 0 only, nothing pooled");
 }
+
+/// The cells of a CSV line (no quoted commas in these tables but the VOI inputs, which
+/// the parser below keeps whole).
+fn cells(line: &str) -> Vec<String> {
+    let (mut out, mut cur, mut quoted) = (vec![], String::new(), false);
+    for ch in line.chars() {
+        match ch {
+            '"' => quoted = !quoted,
+            ',' if !quoted => out.push(std::mem::take(&mut cur)),
+            c => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+#[test]
+fn report_writes_each_decision_table_as_csv_with_its_files_columns_and_values() {
+    let t = tempfile::tempdir().unwrap();
+    let s = scenario(t.path());
+    let out = t.path().join("out");
+    run_ok(&s, &out, &[]);
+    for spec in FILES {
+        let o = sarcosim(&[
+            "report",
+            out.to_str().unwrap(),
+            "--format",
+            "csv",
+            "--table",
+            spec.table(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let text = stdout(&o);
+        let lines: Vec<&str> = text.lines().collect();
+        let f = read(&out.join(spec.file));
+        let names: Vec<String> = f.get_column_names().iter().map(|n| n.to_string()).collect();
+        assert_eq!(cells(lines[0]), names, "{}", spec.table());
+        assert_eq!(lines.len() - 1, f.height(), "{}", spec.table());
+        for (i, line) in lines[1..].iter().enumerate() {
+            for (c, cell) in f.columns().iter().zip(cells(line)) {
+                let v = c.get(i).unwrap();
+                match v {
+                    AnyValue::Null => assert_eq!(cell, ""),
+                    AnyValue::Float64(x) => assert_eq!(cell.parse::<f64>().unwrap(), x),
+                    AnyValue::String(x) => assert_eq!(cell, x),
+                    other => assert_eq!(cell, other.to_string().trim_matches('"')),
+                }
+            }
+        }
+    }
+    let table = |args: &[&str]| {
+        let mut a = vec!["report", out.to_str().unwrap()];
+        a.extend_from_slice(args);
+        sarcosim(&a)
+    };
+    let o = table(&["--format", "csv", "--table", "icers"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("frontier, ceac, ceplane, voi"),
+        "{}",
+        stderr(&o)
+    );
+    let o = table(&["--format", "json", "--table", "ceac"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("needs --format csv"), "{}", stderr(&o));
+}

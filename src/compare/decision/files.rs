@@ -62,6 +62,23 @@ pub const FILES: [Spec; 4] = [FRONTIER, CEAC, CEPLANE, VOI];
 /// A file's rows.
 type Frame = fn(&Analysis) -> Result<DataFrame>;
 
+impl Spec {
+    /// The table's name (`report --format csv --table NAME`): the file's name without
+    /// `.parquet`.
+    pub fn table(self) -> &'static str {
+        self.file.trim_end_matches(".parquet")
+    }
+}
+
+/// The rows of the table called `name` ([`Spec::table`]), the same as its file's; `None`
+/// for an unknown name.
+pub fn frame_named(a: &Analysis, name: &str) -> Option<Result<DataFrame>> {
+    FRAMES
+        .iter()
+        .find(|(spec, _)| spec.table() == name)
+        .map(|(_, frame)| frame(a))
+}
+
 /// Each file with the function building its rows.
 const FRAMES: [(Spec, Frame); 4] = [
     (FRONTIER, frontier_frame),

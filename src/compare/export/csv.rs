@@ -3,6 +3,7 @@
 use super::{put, Exporter};
 use crate::compare::Comparison;
 use crate::error::Result;
+use polars::prelude::{AnyValue, DataFrame};
 use std::io::Write;
 
 /// `report --format csv`.
@@ -36,6 +37,38 @@ pub fn record<S: AsRef<str>>(fields: impl IntoIterator<Item = S>) -> String {
 /// An optional number as a CSV field: empty when undefined.
 pub fn number(v: Option<f64>) -> String {
     v.map_or(String::new(), |x| x.to_string())
+}
+
+/// One cell as a CSV field: empty when null, numbers in Rust's shortest round-trip form.
+fn cell(v: &AnyValue<'_>) -> String {
+    match v {
+        AnyValue::Null => String::new(),
+        AnyValue::String(s) => (*s).to_string(),
+        AnyValue::StringOwned(s) => s.to_string(),
+        AnyValue::Boolean(b) => b.to_string(),
+        AnyValue::Float64(x) => x.to_string(),
+        AnyValue::Float32(x) => x.to_string(),
+        AnyValue::Int32(x) => x.to_string(),
+        AnyValue::Int64(x) => x.to_string(),
+        AnyValue::UInt32(x) => x.to_string(),
+        AnyValue::UInt64(x) => x.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// A whole table as CSV: a header of its column names, then one record per row (the
+/// decision tables of `report --format csv --table`, the same columns as their files).
+pub fn frame(df: &DataFrame) -> String {
+    let mut s = record(df.get_column_names().iter().map(|n| n.as_str()));
+    let columns = df.columns();
+    for i in 0..df.height() {
+        s.push_str(&record(
+            columns
+                .iter()
+                .map(|c| c.get(i).map_or(String::new(), |v| cell(&v))),
+        ));
+    }
+    s
 }
 
 impl Exporter for Csv {
