@@ -41,6 +41,10 @@ const SHIPPED: &[(&str, &str)] = &[
         "ons-ew-2016-2018",
         include_str!("../../data/life_tables/ons-ew-2016-2018.csv"),
     ),
+    (
+        "japan-2020",
+        include_str!("../../data/life_tables/japan-2020.csv"),
+    ),
 ];
 
 /// The names of the shipped tables.

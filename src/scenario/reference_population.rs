@@ -35,6 +35,13 @@ const SANADA: &str = "Sanada 2010 Eur J Appl Physiol 110:57-65 (DXA, 1,488 Japan
     class 1/2 sarcopenia cut-offs (1 and 2 SD below the mean of adults 18-40) 7.77/6.87 kg/m² \
     (men), 6.12/5.46 (women), so SD = their difference and mean = class 1 + SD (derivation ours)";
 
+const MORISAKI: &str = "Morisaki 2017, J Epidemiol Community Health 71:1014, \
+    doi:10.1136/jech-2017-209266 (79 national, subnational and community surveys, 3,145,521 \
+    Japanese adults born 1969-1996): mean adult height peaked in the cohorts born 1978-79 \
+    (men 171.5 cm, women 158.5 cm; aged 30 around 2009) and fell to 170.8 / 158.3 cm for those \
+    born in 1996 (V for the peak; P for 1996, from press reports of the paper; volume and \
+    page P)";
+
 /// The references a scenario may name.
 pub const REFERENCES: &[Reference] = &[
     Reference {
@@ -74,16 +81,12 @@ pub const REFERENCES: &[Reference] = &[
             Value {
                 parameter: "population.height_mean_m",
                 value: 1.715,
-                source: "Japanese men in their thirties measure 171-172 cm (MHLW National Health \
-                         and Nutrition Survey, as reported secondarily; A: not checked against the \
-                         survey's table here)",
+                source: MORISAKI,
             },
             Value {
                 parameter: "population.height_mean_f",
                 value: 1.585,
-                source: "Japanese women in their thirties measure about 158.5 cm (MHLW National \
-                         Health and Nutrition Survey, as reported secondarily; A: not checked \
-                         against the survey's table here)",
+                source: MORISAKI,
             },
         ],
     },

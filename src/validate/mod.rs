@@ -13,6 +13,7 @@
 
 pub mod calibrate;
 pub mod definitions;
+pub mod east_asian;
 pub mod independent;
 pub mod measures;
 pub mod plots;
@@ -39,7 +40,7 @@ use sim::{simulate, Life};
 use stats::Estimate;
 
 /// The validation designs, shipped with the project.
-pub const SCENARIOS: [(&str, &str); 7] = [
+pub const SCENARIOS: [(&str, &str); 8] = [
     (
         "ageing-from-50.toml",
         include_str!("../../scenarios/validation/ageing-from-50.toml"),
@@ -67,6 +68,10 @@ pub const SCENARIOS: [(&str, &str); 7] = [
     (
         "testosterone-trial.toml",
         include_str!("../../scenarios/validation/testosterone-trial.toml"),
+    ),
+    (
+        "east-asian-from-60.toml",
+        include_str!("../../scenarios/validation/east-asian-from-60.toml"),
     ),
 ];
 
@@ -208,6 +213,9 @@ pub struct Runs {
     pub life: Vec<Life>,
     /// The arms of `testosterone-trial.toml`: placebo, testosterone ([`wider`]).
     pub testosterone: Vec<Vec<Life>>,
+    /// The non-US design: Japanese adults from 60 on their own reference and life table
+    /// ([`east_asian`]).
+    pub east_asian: Vec<Life>,
 }
 
 /// Training lasts 20 weeks in the trial design.
@@ -232,7 +240,28 @@ pub fn run_designs(params: &Params, hazard: &mortality::Reference, opts: &Option
         cross: first(&sc[4]),
         life: first(&sc[5]),
         testosterone: arms(&sc[6]),
+        east_asian: own_population(&sc[7], params, n),
     }
+}
+
+/// Runs a design that names its own population: mortality calibrated to its own life
+/// table, and its reference population moving each of its body-size values in `params` by
+/// the reference's difference from the table's central value (so the central parameters get
+/// the reference's values, and a parameter draw or override varies around them).
+fn own_population(s: &Scenario, params: &Params, n: u64) -> Vec<Life> {
+    let mut p = params.clone();
+    let central = Params::central();
+    for v in s.reference_population.map_or(&[][..], |r| r.values) {
+        let (now, table) = (p.get(v.parameter), central.get(v.parameter));
+        if let (Some(now), Some(table)) = (now, table) {
+            // Exactly the reference's value when `params` holds the table's.
+            let moved = if now == table { v.value } else { now + v.value - table };
+            p.set(v.parameter, moved);
+        }
+    }
+    let hazard = reference::calibrate_on(&p, &s.mortality.life_table);
+    let model = Model::new(p, s.step, &hazard);
+    simulate(s, &model, n, 0)
 }
 
 /// Runs the whole suite with the central parameters (mortality calibrated as in a run).

@@ -68,6 +68,47 @@ pub fn counts(rows: &[Row]) -> (Counts, Counts) {
     )
 }
 
+/// The rows of the non-US design ([`super::east_asian`]), reported in a section of their own.
+fn non_us(r: &Row) -> bool {
+    r.design == super::east_asian::DESIGN
+}
+
+/// Counts of the non-US design: all its targets and its `independent` ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct DesignCounts {
+    pub design: &'static str,
+    pub all: Counts,
+    pub independent: Counts,
+}
+
+/// Counts over the rows of the non-US design.
+pub fn non_us_counts(rows: &[Row]) -> DesignCounts {
+    DesignCounts {
+        design: super::east_asian::DESIGN,
+        all: Counts::of(rows.iter().filter(|r| non_us(r))),
+        independent: Counts::of(
+            rows.iter()
+                .filter(|r| non_us(r) && r.role == Role::Independent),
+        ),
+    }
+}
+
+/// The count line of the non-US design.
+pub fn non_us_line(rows: &[Row]) -> String {
+    let c = non_us_counts(rows);
+    format!(
+        "non-US design {} (Japanese population, East-Asian reference, life table japan-2020): {} targets: {} pass, {} fail, {} inconclusive; independent: {} of {} pass ({:.0} %)",
+        c.design,
+        c.all.targets,
+        c.all.passed,
+        c.all.failed,
+        c.all.inconclusive,
+        c.independent.passed,
+        c.independent.targets,
+        c.independent.pass_rate()
+    )
+}
+
 /// The JSON document of a validation run: its format, the engine version, the population
 /// per design, the counts and every row.
 #[derive(Serialize)]
@@ -85,6 +126,8 @@ pub struct JsonReport<'a> {
     pub inconclusive: usize,
     /// The same counts over the `independent` targets alone.
     pub independent: Counts,
+    /// The counts of the non-US design alone (its rows are also in the totals).
+    pub non_us: DesignCounts,
     /// How verdicts are reached ([`VERDICT_RULE`]).
     pub verdict_rule: &'static str,
     pub rows: &'a [Row],
@@ -107,6 +150,7 @@ impl<'a> JsonReport<'a> {
             failed: all.failed,
             inconclusive: all.inconclusive,
             independent,
+            non_us: non_us_counts(rows),
             verdict_rule: VERDICT_RULE,
             rows,
         }
@@ -146,7 +190,13 @@ pub fn summary_line(rows: &[Row]) -> String {
 /// The table as aligned text.
 pub fn text(rows: &[Row]) -> String {
     let mut out = String::new();
-    for r in rows {
+    for (i, r) in rows.iter().enumerate() {
+        if non_us(r) && !rows[..i].iter().any(non_us) {
+            out.push_str(&format!(
+                "\n--- non-US design: {} ---\n",
+                super::east_asian::DESIGN
+            ));
+        }
         out.push_str(&format!(
             "{:<4} {:<30} {:<12} published {:<18} simulated {} [{}, {}]  tolerance [{}, {}] {}\n     {} — {}\n     tolerance: {}\n",
             verdict(r),
@@ -173,12 +223,33 @@ pub fn text(rows: &[Row]) -> String {
         }
     }
     out.push_str(&summary_line(rows));
+    out.push('\n');
+    out.push_str(&non_us_line(rows));
     out.push_str(&format!("\nverdicts: {VERDICT_RULE}\n"));
     out
 }
 
-/// The table as Markdown.
+/// The table as Markdown: the non-US design in a table of its own after the others.
 pub fn markdown(rows: &[Row]) -> String {
+    let (other, own): (Vec<Row>, Vec<Row>) = rows.iter().cloned().partition(|r| !non_us(r));
+    let mut out = markdown_table(&other);
+    if !own.is_empty() {
+        out.push_str(&format!(
+            "\n**Non-US design** (`{}`):\n\n{}",
+            super::east_asian::DESIGN,
+            markdown_table(&own)
+        ));
+    }
+    out.push_str(&format!(
+        "\n{}\n\n{}\n\nVerdicts: {VERDICT_RULE}.\n",
+        summary_line(rows),
+        non_us_line(rows)
+    ));
+    out
+}
+
+/// Some rows as one Markdown table.
+fn markdown_table(rows: &[Row]) -> String {
     let mut header = vec![
         "target",
         "measure",
@@ -225,10 +296,5 @@ pub fn markdown(rows: &[Row]) -> String {
             cells
         })
         .collect();
-    let mut out = crate::table::markdown(&header, &cells, header.len());
-    out.push_str(&format!(
-        "\n{}\n\nVerdicts: {VERDICT_RULE}.\n",
-        summary_line(rows)
-    ));
-    out
+    crate::table::markdown(&header, &cells, header.len())
 }

@@ -58,6 +58,7 @@ pub fn targets(r: &Runs) -> Vec<Row> {
     super::surveys::targets(r, &mut rows);
     super::definitions::targets(r, &mut rows);
     super::strata::targets(r, &mut rows);
+    super::east_asian::targets(r, &mut rows);
     rows
 }
 
