@@ -92,6 +92,39 @@ fn each_shipped_life_table_is_followed_by_decade_and_sex() {
     }
 }
 
+/// Remaining life expectancy at `age` from a table's force of mortality (deaths at
+/// mid-year; persons still alive at the table's last age carried by its last rate).
+fn life_expectancy(table: &LifeTable, female: bool, age: usize) -> f64 {
+    let mu = table.hazard()[usize::from(female)];
+    let (mut alive, mut years) = (1.0, 0.0);
+    for a in age..age + 80 {
+        let q = 1.0 - (-mu[a.min(life_table::MAX_AGE)]).exp();
+        years += alive * (1.0 - q / 2.0);
+        alive *= 1.0 - q;
+    }
+    years
+}
+
+/// `japan-2020` reproduces the MHLW summary of 第23回生命表 (2020): e65 and e75 of men
+/// 19.97 / 12.54 and women 24.88 / 16.22 years, within 0.02 years (the summary's rounding
+/// and the reconstruction's smoothing, docs/model.md).
+#[test]
+fn the_japanese_table_reproduces_the_mhlw_life_expectancies() {
+    let table = life_table::shipped("japan-2020").unwrap();
+    for (female, age, published) in [
+        (false, 65, 19.97),
+        (false, 75, 12.54),
+        (true, 65, 24.88),
+        (true, 75, 16.22),
+    ] {
+        let e = life_expectancy(table, female, age);
+        assert!(
+            (e - published).abs() <= 0.02,
+            "female {female}: e{age} {e:.3} vs MHLW {published}"
+        );
+    }
+}
+
 /// The check can fail: deaths of a population following England & Wales are far from the
 /// US table (E&W qx are about half the US values at 50-69).
 #[test]
