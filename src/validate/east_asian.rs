@@ -64,7 +64,13 @@ fn share_both(
 }
 
 /// Mean grip (kg) of the records of one sex at ages lo..=hi.
-fn mean_grip(l: &[Life], it: &mut dyn Iterator<Item = usize>, female: bool, lo: u32, hi: u32) -> f64 {
+fn mean_grip(
+    l: &[Life],
+    it: &mut dyn Iterator<Item = usize>,
+    female: bool,
+    lo: u32,
+    hi: u32,
+) -> f64 {
     mean(recs(l, it, Some(female), lo, hi).map(|s| s.grip))
 }
 
@@ -244,7 +250,12 @@ const SPORTS_AGENCY: &str = "Japan Sports Agency (MEXT), 体力・運動能力�
 
 /// Mean grip by 5-year band and sex, 60-79 (national fitness survey).
 fn national_grip(l: &[Life], rows: &mut Vec<Row>) {
-    let bands = [(60u32, 42.85, 26.31), (65, 39.98, 25.20), (70, 37.36, 23.82), (75, 35.07, 22.49)];
+    let bands = [
+        (60u32, 42.85, 26.31),
+        (65, 39.98, 25.20),
+        (70, 37.36, 23.82),
+        (75, 35.07, 22.49),
+    ];
     for (lo, men, women) in bands {
         for (female, v) in [(false, men), (true, women)] {
             let sex = usize::from(female);
@@ -267,7 +278,10 @@ fn national_grip(l: &[Life], rows: &mut Vec<Row>) {
 
 /// Mean grip of community-dwelling Japanese ≥ 60 independent in daily activities (Kamide 2015).
 fn kamide(l: &[Life], rows: &mut Vec<Row>) {
-    for (female, v, ci) in [(false, 33.11, (32.27, 33.96)), (true, 20.92, (20.45, 21.39))] {
+    for (female, v, ci) in [
+        (false, 33.11, (32.27, 33.96)),
+        (true, 20.92, (20.45, 21.39)),
+    ] {
         let sex = usize::from(female);
         rows.push(judge(
             spec(

@@ -255,7 +255,11 @@ fn own_population(s: &Scenario, params: &Params, n: u64) -> Vec<Life> {
         let (now, table) = (p.get(v.parameter), central.get(v.parameter));
         if let (Some(now), Some(table)) = (now, table) {
             // Exactly the reference's value when `params` holds the table's.
-            let moved = if now == table { v.value } else { now + v.value - table };
+            let moved = if now == table {
+                v.value
+            } else {
+                now + v.value - table
+            };
             p.set(v.parameter, moved);
         }
     }
