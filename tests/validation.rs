@@ -63,6 +63,11 @@ const KNOWN_FAILURES: &[&str] = &[
     // Moved by gait as a population quantity (issue 12; docs/validation.md, "Structural
     // changes of issue 12"): EWGSOP1 counts slow gait.
     "rotterdam-ewgsop1",
+    // The non-US design (src/validate/east_asian.rs, issue 15), failing at its first run
+    // (docs/validation.md, "Non-US design").
+    "kitamura-awgs2019-65-84-w",
+    "hisayama-awgs2014-65",
+    "sports-agency-grip-75-w",
 ];
 
 /// Targets committed with their tolerances before the first run that computes them: their
