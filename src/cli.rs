@@ -78,6 +78,26 @@ pub enum Command {
         /// Worker threads (default: one per core).
         #[arg(long, short = 'j', default_value_t = 0)]
         threads: usize,
+        /// Instead of the point fit: a posterior sample of the calibrated parameters by
+        /// incremental mixture importance sampling; writes DIR/posterior.csv (read by
+        /// `run --draws` and `validate --draws`) and DIR/posterior.md.
+        #[arg(long)]
+        posterior: bool,
+        /// With --posterior: draws kept, resampled by importance weight.
+        #[arg(long, default_value_t = 200)]
+        samples: usize,
+        /// With --posterior: prior draws of the first stage.
+        #[arg(long, default_value_t = 400)]
+        initial: usize,
+        /// With --posterior: draws from each new mixture component.
+        #[arg(long, default_value_t = 80)]
+        per_step: usize,
+        /// With --posterior: mixture components added at most.
+        #[arg(long, default_value_t = 8)]
+        steps: usize,
+        /// With --posterior: seed of the sampler.
+        #[arg(long, default_value_t = 12)]
+        seed: u64,
     },
 }
 

@@ -38,10 +38,33 @@ fn execute(command: Command) -> anyhow::Result<ExitCode> {
         Command::Sensitivity(args) => sensitivity(args),
         Command::Calibrate {
             population,
+            threads,
+            out,
+            posterior: true,
+            samples,
+            initial,
+            per_step,
+            steps,
+            seed,
+            ..
+        } => {
+            let imis = validate::imis::Settings {
+                initial,
+                per_step,
+                max_steps: steps,
+                resample: samples,
+                seed,
+            };
+            let opts = validate::calibrate::PosteriorOptions { population, imis };
+            calibrate_posterior(&opts, &out, threads)
+        }
+        Command::Calibrate {
+            population,
             rounds,
             max_evaluations,
             out,
             threads,
+            ..
         } => calibrate(population, rounds, max_evaluations, &out, threads),
     }
     .map(|()| ExitCode::SUCCESS)
@@ -442,5 +465,41 @@ fn calibrate(
     sarcosim::output::write_atomic(&out.join("fit.json"), json.as_bytes())?;
     let md = validate::calibrate::markdown(&report);
     sarcosim::output::write_atomic(&out.join("fit.md"), md.as_bytes())?;
+    print_out(&md)
+}
+
+/// `calibrate --posterior`: the IMIS sample into OUT/posterior.csv, its report into
+/// OUT/posterior.md.
+fn calibrate_posterior(
+    opts: &validate::calibrate::PosteriorOptions,
+    out: &Path,
+    threads: usize,
+) -> anyhow::Result<()> {
+    use validate::calibrate::{posterior, posterior_markdown, posterior_sample};
+    let s = &opts.imis;
+    let command = format!(
+        "sarcosim calibrate --posterior --population {} --samples {} --initial {} --per-step {} --steps {} --seed {}",
+        opts.population, s.resample, s.initial, s.per_step, s.max_steps, s.seed
+    );
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()?;
+    let (draws, report) = pool
+        .install(|| posterior(opts, &command, &mut |m| eprintln!("{m}")))
+        .map_err(|e| Error::Other(e.to_string()))?;
+    let commit = std::process::Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map_or("unknown".to_string(), |o| {
+            String::from_utf8_lossy(&o.stdout).trim().to_string()
+        });
+    let date = sarcosim::output::iso_time(std::time::SystemTime::now());
+    let sample = posterior_sample(draws, &report, &date, &commit);
+    std::fs::create_dir_all(out)?;
+    sarcosim::output::write_atomic(&out.join("posterior.csv"), sample.to_csv().as_bytes())?;
+    let md = posterior_markdown(&report, &sample);
+    sarcosim::output::write_atomic(&out.join("posterior.md"), md.as_bytes())?;
     print_out(&md)
 }

@@ -14,9 +14,11 @@
 pub mod calibrate;
 pub mod definitions;
 pub mod east_asian;
+pub mod imis;
 pub mod independent;
 pub mod measures;
 pub mod plots;
+pub mod posterior;
 pub mod report;
 pub mod sim;
 pub mod stats;
@@ -324,5 +326,64 @@ pub fn add_draw_ranges(
             lo: stats::quantile(values(), 0.025),
             hi: stats::quantile(values(), 0.975),
         });
+    }
+}
+
+/// How the draw ranges of `validate --draws` sit against the figures.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DrawCoverage {
+    pub draws: u32,
+    /// Targets with a draw range, and those whose published value lies inside it.
+    pub targets: usize,
+    pub published_inside: usize,
+    /// The same over the `fit` targets.
+    pub fit_targets: usize,
+    pub fit_published_inside: usize,
+    /// Fit targets whose draw range excludes their own central figure.
+    pub fit_central_outside: Vec<String>,
+}
+
+/// The coverage of the rows' draw ranges (`None` without draws).
+pub fn draw_coverage(rows: &[Row]) -> Option<DrawCoverage> {
+    let with: Vec<(&Row, DrawRange)> = rows
+        .iter()
+        .filter_map(|r| r.across_draws.map(|d| (r, d)))
+        .collect();
+    let (_, first) = with.first()?;
+    let inside = |v: f64, d: &DrawRange| v >= d.lo && v <= d.hi;
+    let fit: Vec<&(&Row, DrawRange)> = with.iter().filter(|(r, _)| r.role == Role::Fit).collect();
+    Some(DrawCoverage {
+        draws: first.draws,
+        targets: with.len(),
+        published_inside: with.iter().filter(|(r, d)| inside(r.published, d)).count(),
+        fit_targets: fit.len(),
+        fit_published_inside: fit.iter().filter(|(r, d)| inside(r.published, d)).count(),
+        fit_central_outside: fit
+            .iter()
+            .filter(|(r, d)| !inside(r.simulated, d))
+            .map(|(r, _)| r.id.clone())
+            .collect(),
+    })
+}
+
+impl DrawCoverage {
+    /// One line for the reports.
+    pub fn line(&self) -> String {
+        let pct = |a: usize, b: usize| 100.0 * a as f64 / b.max(1) as f64;
+        format!(
+            "over {} parameter draws: published value inside the draw range for {} of {} targets ({:.0} %), {} of {} fit targets ({:.0} %); fit targets whose range excludes their central figure: {}",
+            self.draws,
+            self.published_inside,
+            self.targets,
+            pct(self.published_inside, self.targets),
+            self.fit_published_inside,
+            self.fit_targets,
+            pct(self.fit_published_inside, self.fit_targets),
+            if self.fit_central_outside.is_empty() {
+                "none".to_string()
+            } else {
+                self.fit_central_outside.join(", ")
+            }
+        )
     }
 }

@@ -118,6 +118,8 @@ pub struct JsonReport<'a> {
     pub population: u64,
     /// Parameter draws behind each row's `across_draws` (0: central parameters only).
     pub draws: u32,
+    /// How the draw ranges cover the published and central figures (with draws only).
+    pub draw_coverage: Option<super::DrawCoverage>,
     /// Parameters set away from the table (`--parameters SCENARIO`).
     pub overrides: BTreeMap<String, f64>,
     pub targets: usize,
@@ -144,6 +146,7 @@ impl<'a> JsonReport<'a> {
                 .first()
                 .and_then(|r| r.across_draws)
                 .map_or(0, |d| d.draws),
+            draw_coverage: super::draw_coverage(rows),
             overrides: BTreeMap::new(),
             targets: all.targets,
             passed: all.passed,
@@ -225,6 +228,9 @@ pub fn text(rows: &[Row]) -> String {
     out.push_str(&summary_line(rows));
     out.push('\n');
     out.push_str(&non_us_line(rows));
+    if let Some(c) = super::draw_coverage(rows) {
+        out.push_str(&format!("\n{}", c.line()));
+    }
     out.push_str(&format!("\nverdicts: {VERDICT_RULE}\n"));
     out
 }
@@ -241,10 +247,14 @@ pub fn markdown(rows: &[Row]) -> String {
         ));
     }
     out.push_str(&format!(
-        "\n{}\n\n{}\n\nVerdicts: {VERDICT_RULE}.\n",
+        "\n{}\n\n{}\n",
         summary_line(rows),
         non_us_line(rows)
     ));
+    if let Some(c) = super::draw_coverage(rows) {
+        out.push_str(&format!("\n{}\n", c.line()));
+    }
+    out.push_str(&format!("\nVerdicts: {VERDICT_RULE}.\n"));
     out
 }
 
