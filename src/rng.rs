@@ -5,9 +5,11 @@
 //! So a person's life does not depend on the thread that simulates it, on the chunk or
 //! shard it falls in, or on the arm (every arm rebuilds the same streams: common random
 //! numbers). Each process has a stream of its own, so one process drawing more numbers
-//! (an intervention's uptake, say) never shifts another's. The step functions also draw a
-//! fixed count of numbers per step, whatever the person's state, which keeps two arms'
-//! streams aligned step by step after their states diverge.
+//! (an intervention's uptake, say) never shifts another's. A stream read every step (the
+//! muscle noise) is read a fixed count of times per step, whatever the person's state,
+//! which keeps two arms' streams aligned step by step after their states diverge. Rare
+//! events (onsets, admissions, training habits, death) draw nothing per step: each has an
+//! exponential [`Clock`] whose draws are keyed by the event's index.
 
 use rand::SeedableRng;
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -106,6 +108,139 @@ pub fn occurs(u: f64, x: f64) -> bool {
         }
     }
     u < 1.0 - (-x).exp()
+}
+
+/// The key of one event process of one person (condition `sub` of [`Process::Illness`],
+/// say): every draw of its [`Clock`] is a hash of this key and the candidate's index.
+#[inline]
+pub fn clock_key(seed: u64, draw: u32, person: u64, process: Process, sub: u64) -> u64 {
+    let (a, b) = key_hash(seed, draw, person, process);
+    mix64(a ^ mix64(b ^ sub.wrapping_mul(GOLDEN)))
+}
+
+/// Salts of the two draws of a candidate event and of the draws keyed by an event.
+const GAP_SALT: u64 = 0x4528_21e6_38d0_1377;
+const ACCEPT_SALT: u64 = 0xbe54_66cf_34e9_0c6c;
+const EVENT_SALT: u64 = 0xc0ac_29b7_c97c_50dd;
+
+/// A uniform in (0, 1), never 0 or 1, from a 64-bit hash.
+#[inline]
+fn open_unit(h: u64) -> f64 {
+    ((h >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64)
+}
+
+/// The exponential clock of one rare process of one person: the event happens in the step
+/// in which the process's cumulative hazard crosses an Exp(1) threshold, drawn once, not
+/// with a uniform per step.
+///
+/// With the step's cumulative hazard `x` (a hazard constant over the step, times its
+/// length), the per-step draw decides the event with probability `1 − e^(−x)` given none
+/// before ([`occurs`]). An Exp(1) threshold `E` crossed by the running sum of the `x`
+/// decides it with the same probability: `P(E ≤ H + x | E > H) = 1 − e^(−x)` (the
+/// exponential forgets `H`), so the step of the event has exactly the per-step draw's
+/// distribution, for any hazards that depend on the past but not on `E`.
+///
+/// The step only knows a cheap upper bound `x̄ ≥ x` (`super::model::bounds`), so the clock
+/// runs on the bound and thins: the candidates are a unit Poisson process in cumulative
+/// bound-hazard (thresholds `E₀, E₀ + E₁, …`), and a candidate falling in a step is
+/// accepted with probability `x / x̄`. Then the number of accepted candidates in the step
+/// is Poisson with mean `x̄ · x / x̄ = x`: no event with probability `e^(−x)`, exactly as
+/// before, while `x` itself (its `exp`/`powf`) is computed only in the rare steps with a
+/// candidate. A tight bound means few candidates.
+///
+/// Every draw of candidate `n` is a hash of (the process's key, `n`): the same person has
+/// the same candidates in every arm (common random numbers), and a process's draws do not
+/// depend on any other process's.
+#[derive(Clone, Copy, Debug)]
+pub struct Clock {
+    /// The process's key for this person ([`clock_key`]).
+    key: u64,
+    /// Cumulative bound-hazard left before the next candidate (> 0).
+    left: f64,
+    /// Candidates drawn so far: the index of the next one.
+    n: u32,
+}
+
+impl Clock {
+    /// A clock keyed `key`, waiting for its first candidate.
+    #[inline]
+    pub fn new(key: u64) -> Self {
+        Self {
+            key,
+            left: Self::gap(key, 0),
+            n: 0,
+        }
+    }
+
+    /// The Exp(1) distance of candidate `n` from the one before it (or from the start):
+    /// `−ln u`, `u` in (0, 1), so always positive and finite.
+    #[inline]
+    fn gap(key: u64, n: u32) -> f64 {
+        -open_unit(mix64(key ^ GAP_SALT ^ u64::from(n).wrapping_mul(GOLDEN))).ln()
+    }
+
+    /// The uniform that accepts or rejects candidate `n`.
+    #[inline]
+    fn acceptance(key: u64, n: u32) -> f64 {
+        open_unit(mix64(key ^ ACCEPT_SALT ^ u64::from(n).wrapping_mul(GOLDEN)))
+    }
+
+    /// Advances the clock over one step in which the process's cumulative hazard is
+    /// `exact()` and at most `x_upper`; whether the event happens in this step. `exact` is
+    /// called only when a candidate falls in the step; an infinite or NaN bound means
+    /// "no bound" (then the exact value is the bound). After an event the clock waits for
+    /// the next (for events that can happen again; a step ticks a clock at most once, so
+    /// at most one event per step).
+    #[inline(always)]
+    pub fn tick(&mut self, x_upper: f64, exact: impl FnOnce() -> f64) -> bool {
+        let left = self.left - x_upper;
+        if left > 0.0 {
+            self.left = left;
+            return false;
+        }
+        self.candidates(x_upper, exact)
+    }
+
+    /// A clock whose hazard is known exactly every step (no bound needed).
+    #[inline(always)]
+    pub fn tick_exact(&mut self, x: f64) -> bool {
+        self.tick(x, || x)
+    }
+
+    /// The candidates of this step: accepted with probability `x / x̄` each, until one is
+    /// accepted or the next lies beyond the step.
+    #[cold]
+    #[inline(never)]
+    fn candidates(&mut self, x_upper: f64, exact: impl FnOnce() -> f64) -> bool {
+        let x = exact();
+        // A bound below the exact value (never, by the bounds' tests) or none at all:
+        // the exact value bounds itself.
+        let bound = if x_upper.is_finite() && x_upper >= x {
+            x_upper
+        } else {
+            x
+        };
+        let mut left = self.left - bound;
+        while left <= 0.0 {
+            let n = self.n;
+            self.n += 1;
+            if x > 0.0 && (x >= bound || Self::acceptance(self.key, n) * bound < x) {
+                self.left = Self::gap(self.key, self.n);
+                return true;
+            }
+            left += Self::gap(self.key, self.n);
+        }
+        self.left = left;
+        false
+    }
+
+    /// A key for what the last event draws besides its time (a hospital stay's length):
+    /// a function of the process's key and the event's candidate index, so the same in
+    /// every arm in which that candidate is accepted.
+    #[inline]
+    pub fn event_key(&self) -> u64 {
+        mix64(self.key ^ EVENT_SALT ^ u64::from(self.n).wrapping_mul(GOLDEN))
+    }
 }
 
 /// A sub-stream of `process` for one of several users of that process (an intervention

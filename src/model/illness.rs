@@ -4,7 +4,7 @@
 use super::bounds::UpperBound;
 use super::Person;
 use crate::params::Params;
-use crate::rng;
+use crate::rng::{self, Clock};
 
 /// Yearly incidence of condition `c` for this person.
 #[inline]
@@ -17,7 +17,43 @@ pub fn incidence(person: &Person, c: usize, almi_reference: f64, p: &Params) -> 
     h
 }
 
-/// New conditions this step: one uniform per condition, drawn whether or not it is needed.
+/// New conditions this step, each condition absent so far decided by its exponential
+/// clock: the clock runs on the tabulated bound of the condition's `incidence·dt` and
+/// computes the exact incidence only for a candidate onset ([`rng::Clock`]). The same
+/// distribution of onsets as [`onset`]'s per-step draw.
+#[inline]
+pub fn onset_by_clocks(
+    person: &Person,
+    clocks: &mut [Clock; 5],
+    dt: f64,
+    almi_reference: f64,
+    p: &Params,
+    bounds: &OnsetBounds,
+) -> u8 {
+    let absent = !person.conditions & 0b1_1111;
+    if absent == 0 {
+        return 0;
+    }
+    let row = bounds.row(person.age);
+    let mut new = 0u8;
+    for (c, clock) in clocks.iter_mut().enumerate() {
+        if absent & (1 << c) == 0 {
+            continue;
+        }
+        let upper = if c == 0 {
+            row[0] * bounds.diabetes_factor(person, almi_reference)
+        } else {
+            row[c]
+        };
+        if clock.tick(upper, || incidence(person, c, almi_reference, p) * dt) {
+            new |= 1 << c;
+        }
+    }
+    new
+}
+
+/// New conditions this step decided with one uniform per condition (the per-step draw
+/// that [`onset_by_clocks`] replaces; `tests/clocks.rs` compares the two).
 /// Same decisions as comparing each uniform with `1 − exp(−incidence·dt)`; `bounds`
 /// bounds every condition's `incidence·dt` by age, and the diabetes muscle factor, so that
 /// the exact hazard is computed only for uniforms near it.
@@ -86,6 +122,23 @@ impl OnsetBounds {
                 r.powf(-p.diabetes_muscle_elasticity)
             }),
         }
+    }
+
+    /// An upper bound of `incidence(person, c, almi_reference) · dt`.
+    pub fn upper(&self, person: &Person, c: usize, almi_reference: f64) -> f64 {
+        let row = self.row(person.age);
+        if c == 0 {
+            row[0] * self.diabetes_factor(person, almi_reference)
+        } else {
+            row[c]
+        }
+    }
+
+    /// An upper bound of the diabetes muscle factor `(ALMI / reference)^(−elasticity)`.
+    #[inline(always)]
+    fn diabetes_factor(&self, person: &Person, almi_reference: f64) -> f64 {
+        self.diabetes_muscle
+            .upper(person.alm_index() / almi_reference)
     }
 
     /// The bounds at this age (infinite outside the table: always the exact path).

@@ -3,9 +3,10 @@
 //!
 //! Order: illness onset → hospital admission or forced bed rest → habitual training →
 //! protein and hormone drift → muscle balance (in bed and out) → training adaptation →
-//! fat and weight → muscle quality → ageing and shrinking → classification → death. Every
-//! step draws the same count of random numbers from each stream whatever happens, so arms
-//! stay aligned (CRN).
+//! fat and weight → muscle quality → ageing and shrinking → classification → death. The
+//! muscle noise is one normal per step whatever happens, so arms stay aligned (CRN); the
+//! rare events run on exponential clocks ([`rng::Clock`]) whose draws are keyed by the
+//! event's index, not by the step.
 
 use super::bounds::UpperBound;
 use super::classify::{classify, Measures};
@@ -15,31 +16,41 @@ use super::mortality::{self, AgeTable, Reference, StartLaw, MAX_AGE};
 use super::stature::{self, Shrinking, REFERENCE_AGE};
 use super::{body, hospital, illness, muscle, nutrition, training, Modifiers, Person};
 use crate::params::Params;
-use crate::rng::{self, Process, Stream};
+use crate::rng::{self, Clock, Process, Stream};
 use crate::time::{Duration, DAYS_PER_YEAR};
-use rand::Rng;
+use rand::{Rng, SeedableRng};
 use rand_distr::StandardNormal;
 
-/// A person's random streams, one per process.
+/// A person's random state, one part per process: the muscle noise's stream (one normal
+/// per step) and an exponential clock for each rare event.
 #[derive(Clone, Debug)]
 pub struct Streams {
-    pub illness: Stream,
-    pub hospital: Stream,
-    pub training: Stream,
     pub muscle: Stream,
-    pub mortality: Stream,
+    /// Onset of each of the five conditions (one event per life: conditions stay).
+    pub onset: [Clock; 5],
+    /// Hospital admissions; the length of a stay is keyed by its admission.
+    pub admission: Clock,
+    /// Habitual training starting or stopping (alternating).
+    pub habit: Clock,
+    pub death: Clock,
 }
 
 impl Streams {
     pub fn new(seed: u64, draw: u32, person: u64) -> Self {
-        let s = |p| rng::stream(seed, draw, person, p);
+        let clock = |p, sub| Clock::new(rng::clock_key(seed, draw, person, p, sub));
         Self {
-            illness: s(Process::Illness),
-            hospital: s(Process::Hospital),
-            training: s(Process::Training),
-            muscle: s(Process::Muscle),
-            mortality: s(Process::Mortality),
+            muscle: rng::stream(seed, draw, person, Process::Muscle),
+            onset: std::array::from_fn(|c| clock(Process::Illness, c as u64)),
+            admission: clock(Process::Hospital, 0),
+            habit: clock(Process::Training, 0),
+            death: clock(Process::Mortality, 0),
         }
+    }
+
+    /// The standard normal deviate of the admission just made (its stay's length): drawn
+    /// only on admission, keyed by the admission's candidate index.
+    fn stay_deviate(&self) -> f64 {
+        Stream::seed_from_u64(self.admission.event_key()).sample(StandardNormal)
     }
 }
 
@@ -246,20 +257,6 @@ impl Model {
         }
     }
 
-    /// The exact decisions, out of line so that the compiler does not compute them
-    /// speculatively (they are needed only for uniforms near the threshold).
-    #[cold]
-    #[inline(never)]
-    fn admitted_exactly(&self, person: &Person, u: f64) -> bool {
-        rng::occurs(u, hospital::admission_rate(person, &self.params) * self.dt)
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn dies_exactly(&self, person: &Person, u: f64) -> bool {
-        rng::occurs(u, self.death_rate(person) * self.dt)
-    }
-
     /// An upper bound of [`hospital::admission_rate`] without `exp` (it must follow every
     /// factor of that function: `tests::hazard_bounds_hold` checks it).
     #[inline]
@@ -315,16 +312,17 @@ impl Model {
     /// Each process draws only from its own stream, so the phases below keep every draw.
     pub fn step(&self, person: &mut Person, s: &mut Streams, m: &Modifiers) -> StepEvents {
         let sex = usize::from(person.female);
-        let mut ev = StepEvents::default();
-        let u: [f64; 5] = std::array::from_fn(|_| s.illness.random());
-        ev.new_conditions = illness::onset(
-            person,
-            &u,
-            self.dt,
-            self.almi_reference[sex],
-            &self.params,
-            &self.bounds.onset,
-        );
+        let mut ev = StepEvents {
+            new_conditions: illness::onset_by_clocks(
+                person,
+                &mut s.onset,
+                self.dt,
+                self.almi_reference[sex],
+                &self.params,
+                &self.bounds.onset,
+            ),
+            ..StepEvents::default()
+        };
         person.conditions |= ev.new_conditions;
         let bed_days = self.hospital_phase(person, s, m, &mut ev);
         let dt_bed = if bed_days == 0 {
@@ -345,10 +343,10 @@ impl Model {
         person.age += self.dt;
         person.height = person.peak_height - self.stature.loss(person.age, person.female);
         self.reclassify(person);
-        let u_death: f64 = s.mortality.random();
-        if !rng::surely_not(u_death, self.death_rate_upper(person) * self.dt)
-            && self.dies_exactly(person, u_death)
-        {
+        let dt = self.dt;
+        if s.death.tick(self.death_rate_upper(person) * dt, || {
+            self.death_rate(person) * dt
+        }) {
             person.alive = false;
             ev.died = true;
         }
@@ -364,18 +362,19 @@ impl Model {
         m: &Modifiers,
         ev: &mut StepEvents,
     ) -> u32 {
-        let u_admit: f64 = s.hospital.random();
-        let z_stay: f64 = s.hospital.sample(StandardNormal);
+        let dt = self.dt;
         if m.forced_bed_days > 0 {
             if !person.in_bed() {
                 person.stay_is_illness = false;
             }
             person.bed_days_left += m.forced_bed_days;
         } else if !person.in_bed()
-            && !rng::surely_not(u_admit, self.admission_rate_upper(person) * self.dt)
-            && self.admitted_exactly(person, u_admit)
+            && s.admission
+                .tick(self.admission_rate_upper(person) * dt, || {
+                    hospital::admission_rate(person, &self.params) * dt
+                })
         {
-            person.bed_days_left = hospital::stay_days(z_stay, &self.params);
+            person.bed_days_left = hospital::stay_days(s.stay_deviate(), &self.params);
             person.stay_is_illness = true;
             ev.admitted = true;
         }
@@ -385,13 +384,16 @@ impl Model {
         bed_days
     }
 
-    /// Training habit (out of bed only), protein intake and testosterone drift.
+    /// Training habit (out of bed only: its clock stands still in bed), protein intake and
+    /// testosterone drift.
     #[inline]
     fn habits_phase(&self, person: &mut Person, s: &mut Streams, bed_days: u32) {
         let (p, dt) = (&self.params, self.dt);
-        let u_train: f64 = s.training.random();
-        if bed_days == 0 {
-            person.sessions = training::habit(person.sessions, u_train, dt, p);
+        if bed_days == 0
+            && s.habit
+                .tick_exact(training::habit_switch_rate(person.sessions, p) * dt)
+        {
+            person.sessions = training::habit_switched(person.sessions, p);
         }
         person.protein = nutrition::drift(person.protein, person.age, dt, p);
         if !person.female {

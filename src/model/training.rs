@@ -49,7 +49,29 @@ pub fn adapt(
     }
 }
 
-/// Habitual training after this step: one uniform, drawn every step.
+/// Yearly hazard of the habit switching: stopping while training, starting otherwise
+/// (the hazards [`habit`] decides with).
+#[inline]
+pub fn habit_switch_rate(sessions: f64, p: &Params) -> f64 {
+    if sessions > 0.0 {
+        p.habit_stop_per_yr
+    } else {
+        p.habit_start_per_yr
+    }
+}
+
+/// Sessions per week after the habit switches (what [`habit`] returns when it occurs).
+#[inline]
+pub fn habit_switched(sessions: f64, p: &Params) -> f64 {
+    if sessions > 0.0 {
+        0.0
+    } else {
+        p.habit_sessions
+    }
+}
+
+/// Habitual training after this step decided with one uniform (the per-step draw; the
+/// step decides the same switch with an exponential clock, `rng::Clock`).
 #[inline]
 pub fn habit(sessions: f64, u: f64, dt: f64, p: &Params) -> f64 {
     if sessions > 0.0 {
