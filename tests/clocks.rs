@@ -278,9 +278,10 @@ fn the_models_events_follow_their_exact_hazards() {
     let cohort = reference_cohort();
     let dt = model.dt;
     let mut onset: [Tally; 5] = Default::default();
+    let mut death_before_70 = Tally::default();
     let (mut admission, mut habit, mut death) =
         (Tally::default(), Tally::default(), Tally::default());
-    for id in 0..4_000u64 {
+    for id in 0..8_000u64 {
         let mut person = population::sample_person(id, 0, &cohort, &model, 9, 0);
         let mut s = Streams::new(9, 0, id);
         while person.alive {
@@ -304,7 +305,12 @@ fn the_models_events_follow_their_exact_hazards() {
                 let switched = (before.sessions > 0.0) != (person.sessions > 0.0);
                 habit.add(x, switched);
             }
-            death.add(model.death_rate(&person) * dt, ev.died);
+            let x = model.death_rate(&person) * dt;
+            death.add(x, ev.died);
+            if before.age < 70.0 {
+                // Everyone dies in the end: the deaths before 70 test the hazard's level.
+                death_before_70.add(x, ev.died);
+            }
         }
     }
     for (c, t) in onset.iter().enumerate() {
@@ -313,6 +319,7 @@ fn the_models_events_follow_their_exact_hazards() {
     admission.assert_within("admissions", 4.0);
     habit.assert_within("training habit switches", 4.0);
     death.assert_within("deaths", 4.0);
+    death_before_70.assert_within("deaths before 70", 4.0);
 }
 
 #[test]

@@ -94,6 +94,8 @@ pub struct Model {
     pub k: StepConstants,
     /// Upper bounds of hazard factors, for deciding most events without `exp`/`powf`.
     pub bounds: HazardBounds,
+    /// The age shape of muscle and quality loss by month of age ([`muscle::AgeShape`]).
+    pub age_shape: muscle::AgeShape,
 }
 
 /// Tabulated upper bounds of the factors of the event hazards (see [`super::bounds`]).
@@ -183,6 +185,7 @@ impl Model {
         Self {
             k,
             bounds: HazardBounds::new(p, dt),
+            age_shape: muscle::AgeShape::new(p),
             dt: step.years(),
             step_days,
             bed_days_per_step: step_days.round().max(1.0) as u32,
@@ -331,7 +334,7 @@ impl Model {
             (f64::from(bed_days) / DAYS_PER_YEAR).min(self.dt)
         };
         self.habits_phase(person, s, bed_days);
-        let shape = muscle::age_shape(person.age, &self.params);
+        let shape = self.age_shape.at(person.age);
         let alm_before = person.alm();
         self.mass_phase(person, s, m, shape, bed_days, dt_bed);
         self.adaptation_phase(person, m, dt_bed);
@@ -427,7 +430,8 @@ impl Model {
         };
         person.recovery_debt += bed_loss * p.recovery_fraction - regained;
         let z: f64 = s.muscle.sample(StandardNormal);
-        person.alm_base *= (rates.net() * dt_free - bed_loss + regained + self.k.noise * z).exp();
+        person.alm_base *=
+            muscle::exp_near_zero(rates.net() * dt_free - bed_loss + regained + self.k.noise * z);
     }
 
     /// Training gains in mass and quality: built by the stimulus, lost when it stops.
@@ -487,7 +491,8 @@ impl Model {
         } else {
             p.quality_loss_75_m
         };
-        person.quality_base *=
-            (-(quality_at75 * shape) * self.dt - p.bed_quality_loss * f64::from(bed_days)).exp();
+        person.quality_base *= muscle::exp_near_zero(
+            -(quality_at75 * shape) * self.dt - p.bed_quality_loss * f64::from(bed_days),
+        );
     }
 }
