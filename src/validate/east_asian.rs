@@ -8,8 +8,9 @@
 //! deaths against the life table are a construction check, as for the US table.
 
 use super::measures::{awgs2014, wilson};
+use super::records;
 use super::sim::{Life, Snap};
-use super::stats::{estimate, mean, percent};
+use super::stats::{estimate, mean};
 use super::{judge, Role, Row, Runs, Spec};
 use crate::model::life_table::shipped;
 
@@ -21,7 +22,7 @@ pub const START: u32 = 60;
 pub const LIFE_TABLE: &str = "japan-2020";
 const SEX: [&str; 2] = ["men", "women"];
 
-/// The living records of `sex` (both when `None`) at ages lo..=hi.
+/// The living records of `sex` (both when `None`) at ages lo..=hi of this design.
 fn recs<'a>(
     lives: &'a [Life],
     it: &'a mut dyn Iterator<Item = usize>,
@@ -29,13 +30,7 @@ fn recs<'a>(
     lo: u32,
     hi: u32,
 ) -> impl Iterator<Item = Snap> + 'a {
-    let ks = (lo - START) as usize..=(hi - START) as usize;
-    it.flat_map(move |i| {
-        let l = &lives[i];
-        ks.clone()
-            .filter_map(move |k| l.get(k).copied())
-            .filter(move |s| s.alive && sex.is_none_or(|f| s.female == f))
-    })
+    records::living(START, lives, it, sex, (lo, hi))
 }
 
 /// Share (%) of the records of one sex at ages lo..=hi for which `flag` holds.
@@ -43,13 +38,13 @@ fn share(
     l: &[Life],
     it: &mut dyn Iterator<Item = usize>,
     female: bool,
-    (lo, hi): (u32, u32),
+    ages: (u32, u32),
     flag: impl Fn(&Snap) -> bool,
 ) -> f64 {
-    percent(recs(l, it, Some(female), lo, hi).map(|s| flag(&s)))
+    records::share(START, l, it, female, ages, flag)
 }
 
-/// A share over both sexes, each weighted as in the published sample (`women` share).
+/// A share over both sexes, each sex weighted as in the published sample (`women` share).
 fn share_both(
     l: &[Life],
     it: &mut dyn Iterator<Item = usize>,
@@ -57,10 +52,7 @@ fn share_both(
     ages: (u32, u32),
     flag: impl Fn(&Snap) -> bool + Copy,
 ) -> f64 {
-    let ids: Vec<usize> = it.collect();
-    let m = share(l, &mut ids.iter().copied(), false, ages, flag);
-    let w = share(l, &mut ids.iter().copied(), true, ages, flag);
-    (1.0 - women) * m + women * w
+    records::share_both(START, l, it, women, ages, flag)
 }
 
 /// Mean grip (kg) of the records of one sex at ages lo..=hi.

@@ -9,8 +9,9 @@
 //! Health ABC design.
 
 use super::measures::{ewgsop1, ewgsop2_confirmed};
+use super::records;
 use super::sim::{Life, Snap};
-use super::stats::{estimate, mean, percent, quantile};
+use super::stats::{estimate, mean, quantile};
 use super::{judge, Role, Row, Runs, Spec};
 
 /// Age at the first record of the life-course design.
@@ -18,7 +19,7 @@ pub const LIFE_START: u32 = 30;
 const LIFE: &str = "life-course-from-30";
 const SEX: [&str; 2] = ["men", "women"];
 
-/// The living records of `sex` (both when `None`) at ages lo..=hi of the life-course design.
+/// The living records of `sex` (both when `None`) at ages lo..=hi of this design.
 pub(super) fn recs<'a>(
     lives: &'a [Life],
     it: &'a mut dyn Iterator<Item = usize>,
@@ -26,24 +27,18 @@ pub(super) fn recs<'a>(
     lo: u32,
     hi: u32,
 ) -> impl Iterator<Item = Snap> + 'a {
-    let ks = (lo - LIFE_START) as usize..=(hi - LIFE_START) as usize;
-    it.flat_map(move |i| {
-        let l = &lives[i];
-        ks.clone()
-            .filter_map(move |k| l.get(k).copied())
-            .filter(move |s| s.alive && sex.is_none_or(|f| s.female == f))
-    })
+    records::living(LIFE_START, lives, it, sex, (lo, hi))
 }
 
-/// Share (%) of records of one sex at ages lo..=hi for which `flag` holds.
+/// Share (%) of the records of one sex at ages lo..=hi for which `flag` holds.
 pub(super) fn share(
     l: &[Life],
     it: &mut dyn Iterator<Item = usize>,
     female: bool,
-    (lo, hi): (u32, u32),
+    ages: (u32, u32),
     flag: impl Fn(&Snap) -> bool,
 ) -> f64 {
-    percent(recs(l, it, Some(female), lo, hi).map(|s| flag(&s)))
+    records::share(LIFE_START, l, it, female, ages, flag)
 }
 
 /// A share over both sexes, each sex weighted as in the published sample (`women` share).
@@ -54,10 +49,7 @@ pub(super) fn share_both(
     ages: (u32, u32),
     flag: impl Fn(&Snap) -> bool + Copy,
 ) -> f64 {
-    let ids: Vec<usize> = it.collect();
-    let m = share(l, &mut ids.iter().copied(), false, ages, flag);
-    let w = share(l, &mut ids.iter().copied(), true, ages, flag);
-    (1.0 - women) * m + women * w
+    records::share_both(LIFE_START, l, it, women, ages, flag)
 }
 
 fn bmi(s: &Snap) -> f64 {

@@ -19,6 +19,7 @@ pub mod independent;
 pub mod measures;
 pub mod plots;
 pub mod posterior;
+mod records;
 pub mod report;
 pub mod sim;
 pub mod stats;
