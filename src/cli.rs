@@ -199,6 +199,10 @@ pub struct ValidateArgs {
     /// range over them (the verdicts stay those of the central parameters).
     #[arg(long, value_name = "K", default_value_t = 0)]
     pub draws: u32,
+    /// Draw the calibrated parameters from their priors in the table instead of their
+    /// posterior sample (docs/calibration/posterior.csv), for comparison.
+    #[arg(long)]
+    pub prior_draws: bool,
     /// Validate the parameters of this scenario: the table's values with its
     /// `[parameters]` overrides (which parameter draws then keep fixed).
     #[arg(long, value_name = "SCENARIO")]

@@ -362,9 +362,15 @@ fn validate(args: ValidateArgs) -> anyhow::Result<()> {
         threads,
         plots,
         draws,
+        prior_draws,
         parameters,
         set,
     } = args;
+    let from = if prior_draws {
+        sarcosim::params::CalibratedDraws::Prior
+    } else {
+        sarcosim::params::CalibratedDraws::Posterior
+    };
     if population < 100 {
         return Err(Error::BadInput("--population must be at least 100".into()).into());
     }
@@ -385,6 +391,7 @@ fn validate(args: ValidateArgs) -> anyhow::Result<()> {
         let runs = validate::run_designs(&params, &hazard, &opts);
         let mut rows = validate::targets(&runs);
         let progress = std::io::stderr().is_terminal();
+        let draws = validate::DrawOptions { draws, from };
         validate::add_draw_ranges(&mut rows, &opts, &params, &pinned, draws, progress);
         (rows, runs)
     });

@@ -3,7 +3,9 @@
 //!
 //! A parameter is addressed by its dotted name (`"mortality.sarcopenia_hr"`). A scenario
 //! overrides any of them by name in its `[parameters]` table; draws 1..K of a run sample
-//! every parameter from its [`Uncertainty`] (draw 0 is always the central value).
+//! every parameter from its [`Uncertainty`], except the calibrated ones, which are drawn
+//! jointly from the posterior sample of `sarcosim calibrate --posterior`
+//! ([`CalibratedDraws`]); draw 0 is always the central value.
 //! `docs/model.md` documents the same table; `sarcosim params` prints it.
 
 use rand::Rng;
@@ -498,10 +500,37 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// Where draws 1.. take the calibrated parameters from.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CalibratedDraws {
+    /// A draw of the posterior sample of `sarcosim calibrate --posterior`
+    /// (`docs/calibration/posterior.csv`, [`crate::validate::posterior::embedded`]).
+    #[default]
+    Posterior,
+    /// Each from its own uncertainty in the table (the prior), like every other parameter.
+    Prior,
+}
+
 impl Params {
     /// The parameters of draw `draw`: the given (central, overridden) values for draw 0;
-    /// for later draws every uncertain parameter that the scenario did not pin is sampled.
+    /// for later draws every uncertain parameter that the scenario did not pin is sampled,
+    /// the calibrated ones jointly from their posterior sample.
     pub fn for_draw(&self, seed: u64, draw: u32, pinned: &[String]) -> Params {
+        self.for_draw_from(seed, draw, pinned, CalibratedDraws::Posterior)
+    }
+
+    /// [`Params::for_draw`] with the calibrated parameters drawn `from` the posterior or
+    /// the prior. Keyed by (seed, draw) alone: the same on every thread and shard. The
+    /// table's parameters consume the stream first, as they always have, so the other
+    /// parameters' draws do not depend on `from`; the posterior row is chosen by the
+    /// stream's next number.
+    pub fn for_draw_from(
+        &self,
+        seed: u64,
+        draw: u32,
+        pinned: &[String],
+        from: CalibratedDraws,
+    ) -> Params {
         let mut out = self.clone();
         if draw == 0 {
             return out;
@@ -519,6 +548,15 @@ impl Params {
             let v = shifted.sample(&mut rng);
             if !pinned.iter().any(|p| p == spec.name) {
                 out.set(spec.name, v);
+            }
+        }
+        if from == CalibratedDraws::Posterior {
+            let sample = crate::validate::posterior::embedded();
+            let row = sample.row(rng.random::<f64>());
+            for (name, v) in sample.names.iter().zip(row) {
+                if !pinned.iter().any(|p| p == name) {
+                    out.set(name, *v);
+                }
             }
         }
         out

@@ -195,3 +195,70 @@ fn a_crashed_extension_resumes_with_the_missing_draws_only() {
     assert!(stderr(&o).contains("draws 1..2"), "{}", stderr(&o));
     assert_same_results(&fresh, &grown);
 }
+
+/// The posterior sample of the calibrated parameters (docs/calibration/posterior.csv):
+/// it loads, names exactly the calibrated parameters with a prior, and says how it was made.
+#[test]
+fn the_posterior_sample_loads_and_matches_the_calibrated_parameters() {
+    use sarcosim::validate::{calibrate, posterior};
+    let s = posterior::embedded();
+    let names = calibrate::posterior_parameters();
+    assert_eq!(s.names, names);
+    assert!(s.rows.len() >= 100, "{} draws", s.rows.len());
+    for key in [
+        "method",
+        "likelihood",
+        "date",
+        "commit",
+        "sizes",
+        "diagnostics",
+    ] {
+        assert!(
+            s.meta(key).is_some_and(|v| !v.is_empty()),
+            "header lacks {key}"
+        );
+    }
+    s.check(&names).unwrap();
+}
+
+/// Draws take the calibrated parameters jointly from one row of the sample, keyed by
+/// (seed, draw): reproducible, inside their priors, pins respected, and every other
+/// parameter drawn exactly as from the prior.
+#[test]
+fn calibrated_parameters_are_drawn_from_the_posterior_reproducibly() {
+    use sarcosim::params::{CalibratedDraws, Params, TABLE};
+    use sarcosim::validate::{calibrate, imis::Marginal, posterior};
+    let central = Params::central();
+    let s = posterior::embedded();
+    let names = calibrate::posterior_parameters();
+    let mut rows_used = std::collections::BTreeSet::new();
+    for d in 1..=60u32 {
+        let p = central.for_draw(11, d, &[]);
+        assert_eq!(p, central.for_draw(11, d, &[]), "draw {d} reproducible");
+        let values: Vec<f64> = names.iter().map(|n| p.get(n).unwrap()).collect();
+        let row = s
+            .rows
+            .iter()
+            .position(|r| *r == values)
+            .unwrap_or_else(|| panic!("draw {d} is not a row of the sample"));
+        rows_used.insert(row);
+        for (n, v) in names.iter().zip(&values) {
+            let m = Marginal::from_spec(sarcosim::params::spec(n).unwrap()).unwrap();
+            assert!(m.contains(*v), "draw {d}: {n} = {v} outside its prior");
+        }
+        let prior = central.for_draw_from(11, d, &[], CalibratedDraws::Prior);
+        for spec in TABLE.iter().filter(|t| !names.contains(&t.name)) {
+            assert_eq!(p.get(spec.name), prior.get(spec.name), "{}", spec.name);
+        }
+    }
+    assert!(rows_used.len() > 30, "draws spread over the sample");
+    assert_eq!(central.for_draw(11, 0, &[]), central, "draw 0 is central");
+    let pin = vec!["hospital.recovery_fraction".to_string()];
+    let pinned = central.for_draw(11, 5, &pin);
+    assert_eq!(pinned.recovery_fraction, central.recovery_fraction);
+    assert_eq!(
+        pinned.recovery_rate,
+        central.for_draw(11, 5, &[]).recovery_rate,
+        "a pin leaves the rest of the row"
+    );
+}

@@ -54,8 +54,8 @@ pub struct RunIdentity {
     pub seed: u64,
     pub population: u64,
     pub shard_count: u32,
-    /// Fingerprint of the model: the central parameter table, the engine version and the
-    /// life table ([`model_fingerprint`]). Empty in directories written before it existed.
+    /// Fingerprint of the model: the central parameter table, the engine version, the
+    /// life table and the posterior sample ([`model_fingerprint`]). Empty in directories written before it existed.
     #[serde(default)]
     pub model: String,
 }
@@ -67,7 +67,9 @@ pub fn model_fingerprint() -> String {
     let lt = crate::model::life_table::default_table();
     let table = serde_json::to_string(crate::params::TABLE).unwrap_or_default();
     let (men, women) = (lt.qx(false), lt.qx(true));
-    let text = format!("{table}\n{ENGINE_VERSION}\n{men:?}\n{women:?}");
+    // The posterior sample sets the calibrated parameters of draws 1..K.
+    let posterior = crate::validate::posterior::EMBEDDED;
+    let text = format!("{table}\n{ENGINE_VERSION}\n{men:?}\n{women:?}\n{posterior}");
     format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
 }
 

@@ -134,8 +134,9 @@ pub struct Row {
     pub across_draws: Option<DrawRange>,
 }
 
-/// 2.5-97.5 % of a target's simulated figure over parameter draws 1..=`draws` (each
-/// parameter drawn from its uncertainty in the table, as in `sarcosim run --draws`).
+/// 2.5-97.5 % of a target's simulated figure over parameter draws 1..=`draws` (drawn as in
+/// `sarcosim run --draws`: the calibrated parameters from their posterior sample, the
+/// others from their uncertainty in the table).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct DrawRange {
     pub draws: u32,
@@ -283,6 +284,14 @@ pub fn validate(opts: &Options) -> Vec<Row> {
 /// suite, so every run draws the same parameter sets).
 pub const DRAW_SEED: u64 = 4000;
 
+/// How many parameter draws `validate --draws` runs, and where their calibrated parameters
+/// come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DrawOptions {
+    pub draws: u32,
+    pub from: crate::params::CalibratedDraws,
+}
+
 /// Reruns the suite with parameter draws 1..=`draws` around `base` (the `pinned`
 /// parameters kept at their value, as a scenario's overrides are in `sarcosim run`) and
 /// sets each row's spread over them; the verdicts stay those of `base`.
@@ -292,9 +301,10 @@ pub fn add_draw_ranges(
     opts: &Options,
     base: &Params,
     pinned: &[String],
-    draws: u32,
+    draw_opts: DrawOptions,
     progress: bool,
 ) {
+    let DrawOptions { draws, from } = draw_opts;
     if draws == 0 {
         return;
     }
@@ -313,7 +323,7 @@ pub fn add_draw_ranges(
     };
     let per_draw: Vec<Vec<Row>> = (1..=draws)
         .map(|d| {
-            let p = base.for_draw(DRAW_SEED, d, pinned);
+            let p = base.for_draw_from(DRAW_SEED, d, pinned, from);
             let rows = targets(&run_designs(&p, &reference::calibrate(&p), opts));
             bar.inc(1);
             rows

@@ -8,6 +8,24 @@
 
 use super::imis::Marginal;
 use crate::params;
+use std::sync::OnceLock;
+
+/// The committed sample, compiled in.
+pub const EMBEDDED: &str = include_str!("../../docs/calibration/posterior.csv");
+
+/// The committed sample, parsed and checked against the calibrated parameters once (a
+/// sample that does not fit the table is a build defect: the tests load it).
+pub fn embedded() -> &'static Sample {
+    static SAMPLE: OnceLock<Sample> = OnceLock::new();
+    SAMPLE.get_or_init(|| {
+        Sample::parse(EMBEDDED)
+            .and_then(|s| {
+                s.check(&super::calibrate::posterior_parameters())?;
+                Ok(s)
+            })
+            .unwrap_or_else(|e| panic!("docs/calibration/posterior.csv: {e}"))
+    })
+}
 
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum PosteriorError {
