@@ -22,7 +22,7 @@ pub struct Html<'a> {
     pub arms: &'a [String],
 }
 
-const STYLE: &str = "body{font-family:sans-serif;margin:1.5em auto;max-width:1320px;color:#222}
+const STYLE: &str = "body{font-family:sans-serif;margin:1.5em auto;max-width:1320px;padding:0 1em;color:#222}
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ccc}
 .charts{display:flex;flex-wrap:wrap;gap:12px}.charts svg{border:1px solid #ddd;max-width:100%;height:auto}
 table{border-collapse:collapse;font-size:12px;margin:0.6em 0}td,th{border:1px solid #ddd;padding:2px 6px;text-align:right}
