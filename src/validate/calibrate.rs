@@ -341,6 +341,7 @@ pub struct PosteriorReport {
     pub likelihood: &'static str,
     pub steps: usize,
     pub evaluations: usize,
+    /// Wall-clock time of the sampler ÷ evaluations (with every thread it used).
     pub seconds_per_evaluation: f64,
     pub diagnostics: imis::Diagnostics,
     /// Distinct points among the resampled draws.
@@ -482,7 +483,10 @@ pub fn posterior_sample(
         ("population", r.options.population.to_string()),
         ("sizes", format!("initial {}, per step {}, steps {} (at most {}), evaluations {}, resampled {} ({} distinct)", s.initial, s.per_step, r.steps, s.max_steps, r.evaluations, s.resample, r.distinct)),
         ("diagnostics", format!("ESS {:.1}, largest weight {:.4}, expected distinct in {} {:.1}, stopping rule met: {}", d.ess, d.max_weight, s.resample, d.expected_unique, d.converged)),
-        ("seconds per evaluation", format!("{:.2}", r.seconds_per_evaluation)),
+        (
+            "wall seconds per evaluation",
+            format!("{:.2} (all threads; not CPU time)", r.seconds_per_evaluation),
+        ),
     ];
     Sample {
         meta: meta.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
