@@ -76,7 +76,8 @@ fn ratio_band((lo, hi): (f64, f64), f: f64) -> (f64, f64) {
     (lo / f, hi * f)
 }
 
-/// An independent target of this design.
+/// An independent target of this design: the life-course design's declaration
+/// ([`super::independent::spec`]) under this design's name.
 #[allow(clippy::too_many_arguments)]
 fn spec(
     id: String,
@@ -88,17 +89,12 @@ fn spec(
     accept: (f64, f64),
     reason: &'static str,
 ) -> Spec {
+    let life = super::independent::spec(
+        id, measure, source, unit, published, interval, accept, reason,
+    );
     Spec {
-        id,
-        measure,
-        source,
         design: DESIGN,
-        unit,
-        published,
-        interval,
-        accept,
-        reason,
-        role: Role::Independent,
+        ..life
     }
 }
 
