@@ -19,7 +19,7 @@ use crate::model::{Model, Person};
 use crate::params::Params;
 use crate::population;
 use crate::rng::REFERENCE_PERSON_BASE;
-use crate::scenario::mortality::Mortality;
+use crate::scenario::mortality::{Mortality, ReferenceCohort};
 use crate::scenario::{Cohort, Dist};
 use crate::time::{Duration, Unit};
 use rayon::prelude::*;
@@ -31,7 +31,9 @@ const MIN_SURVIVORS: usize = 50;
 /// The reference population is stepped monthly.
 const STEPS_PER_YEAR: u32 = 12;
 
-/// The cohort the life table is taken to describe: 50-year-olds of the general population.
+/// The cohort the life table is taken to describe by default (`western`): 50-year-olds of
+/// the general population, US-like (BMI 28 ± 5, the condition prevalences of
+/// `scenarios/validation/ageing-from-50.toml`).
 pub fn reference_cohort() -> Cohort {
     Cohort {
         name: "life-table reference".into(),
@@ -59,6 +61,78 @@ pub fn reference_cohort() -> Cohort {
     }
 }
 
+/// The default reference cohort's name.
+pub const WESTERN: &str = "western";
+/// The Japanese reference cohort's name (the default of `reference_population = "east-asian"`).
+pub const JAPAN: &str = "japan";
+
+/// The shipped reference cohorts: name, description.
+pub const REFERENCE_COHORTS: &[(&str, &str)] = &[
+    (
+        WESTERN,
+        "US-like 50-year-olds: BMI 28 ± 5, diabetes 10 %, CKD 4 %, COPD 3 %, heart failure 1 %, \
+         cancer 3 %, protein 1.05 ± 0.25 g/kg/d",
+    ),
+    (
+        JAPAN,
+        "Japanese 50-year-olds by sex: BMI men 23.7 ± 2.7, women 22.6 ± 3.2 (NHNS 2017); \
+         diabetes men 12.6 %, women 6.1 % (NHNS 2016); the rest the western cohort's",
+    ),
+];
+
+/// Japanese 50-year-olds, one cohort per sex (docs/model.md, "Reference cohorts"). Sources:
+///
+/// - BMI: Japan National Health and Nutrition Survey (NHNS, 国民健康・栄養調査) 2017, shares
+///   of adults 50-59 with BMI < 18.5 and ≥ 25: men 2.9 % and 31.7 %, women 10.1 % and
+///   22.2 % (P: a transcription of the MHLW summary table). The normal through both
+///   quantiles (derivation ours): men mean 23.70, SD 2.74; women 22.56, 3.18. Cross-check:
+///   NHNS 2018-2019 medians at 50-64 (MHLW, 日本人の食事摂取基準 2025 報告書, 参考表 1-2,
+///   P) give men 69.1 kg / 1.697² = 24.0, women 54.0 / 1.564² = 22.1 kg/m².
+/// - Diabetes: NHNS 2016 (拡大調査), adults "strongly suspected of diabetes" (HbA1c ≥ 6.5 %
+///   or treated), 50-59: men 12.6 %, women 6.1 % (P: Japan Times, 21 Sep 2017, reporting
+///   the MHLW release).
+/// - COPD: 3 %, the western value, matches the airflow limitation (FEV1/FVC < 0.7) of
+///   Japanese aged 50-59 at health examinations, 3.1 % (Omori 2016, Int J Chron Obstruct
+///   Pulmon Dis 11:873, 22,293 subjects, V); few are diagnosed (9.4 %, same source).
+/// - CKD, heart failure, cancer, protein: A, the western cohort's values (no age-specific
+///   Japanese figure verified here; Japanese men 50-59 eat 79 g protein a day, NHNS 2017
+///   (P), ≈ 1.14 g/kg at 69 kg: near the model's 1.05).
+pub fn japan_reference_cohorts() -> Vec<Cohort> {
+    let western = reference_cohort();
+    let sex = |name: &str, female: f64, (mean, sd): (f64, f64), diabetes: f64| Cohort {
+        name: name.into(),
+        share: 0.5,
+        female,
+        bmi: Dist::Normal {
+            mean,
+            sd,
+            min: 15.0,
+            max: 45.0,
+        },
+        conditions: [
+            diabetes,
+            western.conditions[1],
+            western.conditions[2],
+            western.conditions[3],
+            western.conditions[4],
+        ],
+        ..western.clone()
+    };
+    vec![
+        sex("Japanese men at 50", 0.0, (23.70, 2.74), 0.126),
+        sex("Japanese women at 50", 1.0, (22.56, 3.18), 0.061),
+    ]
+}
+
+/// The shipped reference cohort of this name.
+pub fn shipped_reference_cohort(name: &str) -> Option<Vec<Cohort>> {
+    match name {
+        WESTERN => Some(vec![reference_cohort()]),
+        JAPAN => Some(japan_reference_cohorts()),
+        _ => None,
+    }
+}
+
 /// The raw default life table and the analytic starting law: where the calibration starts.
 pub fn uncalibrated(params: &Params) -> Reference {
     uncalibrated_on(params, life_table::default_table())
@@ -80,7 +154,7 @@ pub fn calibrated_model(params: Params, step: Duration) -> Model {
 /// A model of these parameters following a scenario's `[mortality]`: calibrated to its
 /// life table, with its improvement.
 pub fn calibrated_model_for(params: Params, step: Duration, mortality: &Mortality) -> Model {
-    let reference = calibrate_on(&params, &mortality.life_table);
+    let reference = calibrate_on(&params, &mortality.life_table, &mortality.reference_cohort);
     let mut model = Model::new(params, step, &reference);
     model.mortality_improvement = mortality.improvement_per_year;
     model
@@ -230,30 +304,32 @@ fn measured(logs: &AgeTable, analytic: &AgeTable) -> AgeTable {
     t
 }
 
-/// [`calibrate_on`] the default life table.
+/// [`calibrate_on`] the default life table and reference cohort.
 pub fn calibrate(params: &Params) -> Reference {
-    calibrate_on(params, life_table::default_table())
+    let m = Mortality::default();
+    calibrate_on(params, &m.life_table, &m.reference_cohort)
 }
 
 /// Most calibrations kept in memory (each ≈ 7 KB); past this the cache is emptied.
 const CACHE_ENTRIES: usize = 4096;
 
-/// Scales of the life-table hazard by sex and age so that the reference population,
-/// simulated with this model, dies at the table's rates; and the starting law measured on
-/// the survivors of that population (see [`StartLaw`]).
+/// Scales of the life-table hazard by sex and age so that the reference population (the
+/// `cohort` the table describes, at 50), simulated with this model, dies at the table's
+/// rates; and the starting law measured on the survivors of that population (see
+/// [`StartLaw`]).
 ///
-/// The result depends only on the parameters and the table (the reference population has
-/// fixed keys), so it is computed once per process for each pair and then shared: a
-/// second request for the same pair, even while the first is still computing, waits for
-/// and returns the same result.
-pub fn calibrate_on(params: &Params, table: &LifeTable) -> Reference {
+/// The result depends only on the parameters, the table and the reference cohort (the
+/// reference population has fixed keys), so it is computed once per process for each
+/// triple and then shared: a second request for the same triple, even while the first is
+/// still computing, waits for and returns the same result.
+pub fn calibrate_on(params: &Params, table: &LifeTable, cohort: &ReferenceCohort) -> Reference {
     use std::collections::HashMap;
     use std::sync::{Arc, Mutex, OnceLock};
     type Cache = Mutex<HashMap<String, Arc<OnceLock<Reference>>>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
     // Debug prints every f64 exactly (shortest round-trip form), so equal keys mean
     // equal inputs.
-    let key = format!("{}\n{params:?}", table.digest);
+    let key = format!("{}\n{:?}\n{params:?}", table.digest, cohort.cohorts);
     let cell = {
         let mut cache = CACHE
             .get_or_init(Default::default)
@@ -264,11 +340,13 @@ pub fn calibrate_on(params: &Params, table: &LifeTable) -> Reference {
         }
         Arc::clone(cache.entry(key).or_default())
     };
-    *cell.get_or_init(|| compute(params, table))
+    *cell.get_or_init(|| compute(params, table, &cohort.cohorts))
 }
 
-/// The calibration itself (see [`calibrate_on`]).
-fn compute(params: &Params, table: &LifeTable) -> Reference {
+/// The calibration itself (see [`calibrate_on`]) on the reference population drawn from
+/// `cohorts` (each person's cohort chosen by share, as in a run: with one cohort, every
+/// person is drawn from it exactly as before cohorts could be named).
+fn compute(params: &Params, table: &LifeTable, cohorts: &[Cohort]) -> Reference {
     let start = uncalibrated_on(params, table);
     let (lt, analytic) = (start.hazard, start.start);
     let month = Duration {
@@ -277,12 +355,11 @@ fn compute(params: &Params, table: &LifeTable) -> Reference {
     };
     let mut model = Model::new(params.clone(), month, &start);
     let n = (params.calibration_size.round() as u64).max(2) * 2;
-    let cohort = reference_cohort();
     let starts: Vec<Person> = (0..n)
         .into_par_iter()
         .map(|i| {
             let id = REFERENCE_PERSON_BASE + i;
-            population::sample_person(id, 0, &cohort, &model, REFERENCE_SEED, 0)
+            population::sample(id, cohorts, &model, REFERENCE_SEED, 0)
         })
         .collect();
     let mut people: Vec<(Course<'_>, Survey)> = starts
@@ -324,28 +401,85 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_kept_calibration_equals_a_fresh_one_and_is_kept_per_table() {
+    fn a_kept_calibration_equals_a_fresh_one_and_is_kept_per_table_and_cohort() {
         let p = Params::central();
         let us = life_table::default_table();
         let ons = life_table::shipped("ons-ew-2016-2018").unwrap();
-        let first = calibrate_on(&p, us);
-        assert_eq!(calibrate_on(&p, us), first);
+        let western = ReferenceCohort::western();
+        let first = calibrate_on(&p, us, &western);
+        assert_eq!(calibrate_on(&p, us, &western), first);
+        assert_eq!(calibrate(&p), first, "the default is the western cohort");
         assert_eq!(
-            compute(&p, us),
+            compute(&p, us, &[reference_cohort()]),
             first,
             "the kept result is the computed one"
         );
         assert_ne!(
-            calibrate_on(&p, ons),
+            calibrate_on(&p, ons, &western),
             first,
             "another table, another calibration"
         );
         let mut q = p.clone();
         q.sarcopenia_hr *= 1.1;
         assert_ne!(
-            calibrate_on(&q, us),
+            calibrate_on(&q, us, &western),
             first,
             "other parameters, another calibration"
         );
+        let japan = ReferenceCohort::shipped(JAPAN).unwrap();
+        assert_ne!(
+            calibrate_on(&p, us, &japan),
+            first,
+            "another reference cohort, another calibration"
+        );
+    }
+
+    /// The calibration before reference cohorts could be named: one cohort, each person
+    /// drawn by `sample_person` with index 0. Naming the western cohort must give exactly
+    /// this (the default calibration is unchanged, bit for bit).
+    #[test]
+    fn the_western_cohort_draws_the_reference_population_as_before() {
+        let p = Params::central();
+        let model = Model::new(
+            p.clone(),
+            Duration {
+                count: 1.0,
+                unit: Unit::Month,
+            },
+            &uncalibrated(&p),
+        );
+        let c = reference_cohort();
+        let cohorts = ReferenceCohort::western().cohorts;
+        assert_eq!(cohorts.len(), 1);
+        for i in 0..2_000 {
+            let id = REFERENCE_PERSON_BASE + i;
+            let before = population::sample_person(id, 0, &c, &model, REFERENCE_SEED, 0);
+            let now = population::sample(id, &cohorts, &model, REFERENCE_SEED, 0);
+            assert_eq!(format!("{before:?}"), format!("{now:?}"), "person {i}");
+        }
+    }
+
+    #[test]
+    fn the_japanese_cohort_is_leaner_and_split_by_sex() {
+        let japan = japan_reference_cohorts();
+        let western = reference_cohort();
+        assert_eq!(
+            japan.iter().map(|c| c.female).collect::<Vec<_>>(),
+            [0.0, 1.0]
+        );
+        let mean = |d: &Dist| match d {
+            Dist::Normal { mean, .. } => *mean,
+            _ => f64::NAN,
+        };
+        for c in &japan {
+            assert!(mean(&c.bmi) < mean(&western.bmi) - 4.0, "{}", c.name);
+            assert_eq!(c.age, western.age);
+            assert_eq!(c.share, 0.5);
+        }
+        assert!(
+            japan[0].conditions[0] > japan[1].conditions[0],
+            "men: more diabetes"
+        );
+        assert_eq!(japan[0].conditions[1..], western.conditions[1..]);
     }
 }

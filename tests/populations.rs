@@ -1,7 +1,8 @@
 //! Populations other than the default: shipped life tables are followed (construction
 //! check by decade and sex), mortality improves when asked, bad tables are refused with
-//! the file, line and column (exit 2, nothing written), and a reference population sets
-//! the starting body (`reference_population`).
+//! the file, line and column (exit 2, nothing written), a reference population sets
+//! the starting body (`reference_population`) and the reference cohort the baseline is
+//! calibrated on (`[mortality] reference_cohort`).
 
 mod common;
 use common::*;
@@ -20,6 +21,7 @@ fn model_on(table: &LifeTable, improvement: f64) -> Model {
     let m = Mortality {
         life_table: table.clone(),
         improvement_per_year: improvement,
+        ..Mortality::default()
     };
     reference::calibrated_model_for(Params::central(), "1m".parse().unwrap(), &m)
 }
@@ -27,22 +29,41 @@ fn model_on(table: &LifeTable, improvement: f64) -> Model {
 /// Deaths and persons at risk by single year of age from 50, by sex, of 50-year-olds of
 /// the reference cohort followed `years` years (monthly steps).
 fn follow(model: &Model, years: usize) -> ([[u32; 2]; 111], [[u32; 2]; 111]) {
-    let c = reference::reference_cohort();
+    let (deaths, at_risk, _) = follow_cohorts(model, &[reference::reference_cohort()], years);
+    (deaths, at_risk)
+}
+
+/// Prevalence of each condition among the survivors of each sex at one age.
+type Prevalence = [[f64; 5]; 2];
+
+/// [`follow`] for 50-year-olds drawn from `cohorts` (by share); also the survivors'
+/// condition prevalence at 60.
+fn follow_cohorts(
+    model: &Model,
+    cohorts: &[sarcosim::scenario::Cohort],
+    years: usize,
+) -> ([[u32; 2]; 111], [[u32; 2]; 111], Prevalence) {
     let mut ps: Vec<(Person, Streams)> = (0..2 * PER_SEX)
         .map(|id| {
             let id = 2_000_000 + id;
             (
-                population::sample_person(id, 0, &c, model, 5, 0),
+                population::sample(id, cohorts, model, 5, 0),
                 Streams::new(5, 0, id),
             )
         })
         .collect();
     let (mut deaths, mut at_risk) = ([[0u32; 2]; 111], [[0u32; 2]; 111]);
+    let mut at60 = [[0.0; 5]; 2];
     for year in 0..years {
         let age = FIRST_AGE + year;
         for (p, s) in ps.iter_mut().filter(|(p, _)| p.alive) {
             let sex = usize::from(p.female);
             at_risk[age][sex] += 1;
+            if age == 60 {
+                for (c, n) in at60[sex].iter_mut().enumerate() {
+                    *n += f64::from(u8::from(p.has(c)));
+                }
+            }
             for _ in 0..12 {
                 if model.step(p, s, &Modifiers::NONE).died {
                     deaths[age][sex] += 1;
@@ -51,7 +72,12 @@ fn follow(model: &Model, years: usize) -> ([[u32; 2]; 111], [[u32; 2]; 111]) {
             }
         }
     }
-    (deaths, at_risk)
+    for (sex, row) in at60.iter_mut().enumerate() {
+        for n in row.iter_mut() {
+            *n /= f64::from(at_risk[60][sex].max(1));
+        }
+    }
+    (deaths, at_risk, at60)
 }
 
 /// Observed ÷ expected deaths by decade (50-59, 60-69, 70-79) and sex against `table`.
@@ -92,6 +118,37 @@ fn each_shipped_life_table_is_followed_by_decade_and_sex() {
                 lo + 9
             );
         }
+    }
+}
+
+/// The structure of the calibration outside the default: an East-Asian scenario on the
+/// Japanese table calibrates on the Japanese reference cohort, and 50-year-olds drawn from
+/// that cohort die at the table's rates (±15 % by decade and sex, as above). Prints the
+/// survivors' condition prevalence at 60: what the population the table describes carries
+/// at 60 under the model's incidences.
+#[test]
+fn the_japanese_reference_cohort_dies_at_the_japanese_table() {
+    let s = thirty_year_olds(
+        "reference_population = \"east-asian\"\n[mortality]\nlife_table = \"japan-2020\"",
+        0.0,
+    );
+    assert_eq!(s.mortality.reference_cohort.name, "japan");
+    let model = reference::calibrated_model_for(s.params(), s.step, &s.mortality);
+    let (deaths, at_risk, at60) = follow_cohorts(&model, &s.mortality.reference_cohort.cohorts, 30);
+    eprintln!(
+        "prevalence at 60 (diabetes, ckd, copd, heart failure, cancer): men {:.3?}, women {:.3?}",
+        at60[0], at60[1]
+    );
+    for (lo, sex, r) in ratios(&deaths, &at_risk, &s.mortality.life_table) {
+        eprintln!(
+            "japan cohort {lo}-{} sex {sex}: observed/expected {r:.3}",
+            lo + 9
+        );
+        assert!(
+            (0.85..=1.15).contains(&r),
+            "ages {lo}-{} sex {sex}: observed/expected {r:.3}",
+            lo + 9
+        );
     }
 }
 
@@ -307,4 +364,118 @@ fn an_unknown_reference_population_is_refused() {
         "{e}"
     );
     assert!(e.contains("western, east-asian"), "{e}");
+}
+
+/// The reference cohort follows the scenario's population: an East-Asian scenario
+/// calibrates on the Japanese cohort (leaner, less diabetes), a western one (named or not)
+/// on the default cohort, whose scenario fingerprint is unchanged; `[mortality]
+/// reference_cohort` overrides the population's choice, by name or described.
+#[test]
+fn the_reference_cohort_follows_the_scenario_population() {
+    use sarcosim::scenario::mortality::ReferenceCohort;
+    let west = thirty_year_olds("", 0.0);
+    let named_west = thirty_year_olds("reference_population = \"western\"", 0.0);
+    let east = thirty_year_olds("reference_population = \"east-asian\"", 0.0);
+    assert_eq!(west.mortality, Mortality::default());
+    assert!(west.mortality.reference_cohort.is_default());
+    assert_eq!(west.mortality.reference_cohort.name, "western");
+    assert_eq!(west.fingerprint(), named_west.fingerprint());
+    let c = &west.mortality.reference_cohort.cohorts;
+    assert_eq!(c.len(), 1);
+    assert_eq!(
+        format!("{:?}", c[0]),
+        format!("{:?}", reference::reference_cohort()),
+        "the default cohort is the one calibrated on before the key existed"
+    );
+    let japan = &east.mortality.reference_cohort;
+    assert_eq!(japan.name, "japan");
+    assert_ne!(*japan, west.mortality.reference_cohort);
+    assert_eq!(japan.cohorts.len(), 2);
+    assert_ne!(west.fingerprint(), east.fingerprint());
+    // Its 50-year-olds are leaner, so the calibration differs.
+    let p = Params::central();
+    let table = life_table::default_table();
+    assert_ne!(
+        reference::calibrate_on(&p, table, japan),
+        reference::calibrate_on(&p, table, &west.mortality.reference_cohort)
+    );
+    // Named explicitly, it overrides the population's choice (both ways).
+    let back = thirty_year_olds(
+        "reference_population = \"east-asian\"\n[mortality]\nreference_cohort = \"western\"",
+        0.0,
+    );
+    assert!(back.mortality.reference_cohort.is_default());
+    let jp = thirty_year_olds("[mortality]\nreference_cohort = \"japan\"", 0.0);
+    assert_eq!(jp.mortality.reference_cohort, *japan);
+    // Described: one table or several, age 50 by default, shares normalised.
+    let one = thirty_year_olds(
+        "[mortality.reference_cohort]\nname = \"all at 50\"\n\
+         bmi = { normal = { mean = 25, sd = 4, min = 15, max = 45 } }\n\
+         conditions = { diabetes = 0.08 }",
+        0.0,
+    );
+    let r = &one.mortality.reference_cohort;
+    assert_eq!(r.name, ReferenceCohort::DESCRIBED);
+    assert_eq!(r.cohorts.len(), 1);
+    assert_eq!(r.cohorts[0].age, sarcosim::scenario::Dist::Fixed(50.0));
+    assert_eq!(r.cohorts[0].conditions, [0.08, 0.0, 0.0, 0.0, 0.0]);
+    let two = thirty_year_olds(
+        "[[mortality.reference_cohort]]\nname = \"m\"\nfemale = 0\nshare = 3\n\
+         [[mortality.reference_cohort]]\nname = \"w\"\nfemale = 1\nshare = 1\nage = { fixed = 50 }",
+        0.0,
+    );
+    let shares: Vec<f64> = two
+        .mortality
+        .reference_cohort
+        .cohorts
+        .iter()
+        .map(|c| c.share)
+        .collect();
+    assert_eq!(shares, [0.75, 0.25]);
+    assert!(
+        sarcosim::scenario::describe(&two).contains("reference cohort described in the scenario")
+    );
+}
+
+/// Every problem of `[mortality] reference_cohort` names its line and key; exit 2.
+#[test]
+fn a_bad_reference_cohort_is_refused_with_line_and_key() {
+    let t = tempfile::tempdir().unwrap();
+    let dir = t.path();
+    let check = |mortality: &str| {
+        let s = scenario_with(dir, mortality);
+        let o = sarcosim(&["check", s.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(2), "{mortality}: {}", stdout(&o));
+        stderr(&o)
+    };
+    // SMALL ends on its line 19 (line 1 is empty); `[mortality]` is line 21.
+    let e = check("reference_cohort = \"martian\"");
+    assert!(
+        e.contains(
+            "s.toml:22:1: mortality.reference_cohort: no shipped reference cohort `martian`"
+        ),
+        "{e}"
+    );
+    assert!(e.contains("western, japan"), "{e}");
+    let e = check("reference_cohort = 3");
+    assert!(e.contains("mortality.reference_cohort"), "{e}");
+    assert!(e.contains("s.toml:22"), "{e}");
+    let e = check(
+        "[[mortality.reference_cohort]]\nname = \"a\"\nage = { fixed = 60 }\nbmii = 3\n\
+         conditions = { diabetes = 1.5 }\nfrom = \"people.csv\"",
+    );
+    for want in [
+        "s.toml:24:1: mortality.reference_cohort[0].age: a reference cohort is the table's 50-year-olds",
+        "s.toml:25:1: mortality.reference_cohort[0].bmii: unknown key",
+        "did you mean `bmi`?",
+        "mortality.reference_cohort[0].conditions.diabetes",
+        "s.toml:27:1: mortality.reference_cohort[0].from",
+    ] {
+        assert!(e.contains(want), "{want}\n{e}");
+    }
+    let e = check("[mortality.reference_cohort]\nfemale = 0.5");
+    assert!(
+        e.contains("mortality.reference_cohort.name: missing"),
+        "{e}"
+    );
 }

@@ -284,7 +284,13 @@ fn unknown_key_hint(path: &KeyPath) -> Option<String> {
         "arm" => ARM_KEYS,
         "economics" => ECONOMICS_KEYS,
         "comparison" => &["times", "ages"],
-        "mortality" => &["life_table", "improvement_per_year"],
+        "mortality"
+            if matches!(path.0.get(1), Some(super::locate::Seg::Key(k)) if k == "reference_cohort")
+                && path.0.len() > 2 =>
+        {
+            COHORT_KEYS
+        }
+        "mortality" => &["life_table", "improvement_per_year", "reference_cohort"],
         _ => &["name", "description", "trajectories"],
     };
     // Inside an arm: also every intervention key (an entry's own unknown keys are found by
@@ -339,7 +345,7 @@ fn check(
         problems,
     );
     check_parameters(&raw.parameters, problems);
-    let mortality = super::mortality::check_mortality(
+    let mut mortality = super::mortality::check_mortality(
         raw.mortality.as_ref(),
         base,
         &top.key("mortality"),
@@ -348,6 +354,14 @@ fn check(
     let trajectories = check_trajectories(raw, problems);
     let reference_population =
         super::reference_population::check(raw.reference_population.as_deref(), problems);
+    // Unless named, the reference cohort is the population the scenario declares.
+    if let Some(r) = reference_population {
+        if !super::mortality::names_reference_cohort(raw.mortality.as_ref()) {
+            mortality.reference_cohort =
+                super::mortality::ReferenceCohort::shipped(r.reference_cohort)
+                    .expect("a reference population names a shipped reference cohort");
+        }
+    }
     if !problems.is_empty() {
         return None;
     }

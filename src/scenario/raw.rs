@@ -31,11 +31,57 @@ pub struct RawScenario {
     pub sweep: Option<BTreeMap<String, toml::Value>>,
 }
 
-/// `[mortality]`: a life table (shipped name or CSV path) and a yearly improvement.
+/// `[mortality]`: a life table (shipped name or CSV path), a yearly improvement and the
+/// population the table describes.
 #[derive(Debug, Default, Deserialize)]
 pub struct RawMortality {
     pub life_table: Option<String>,
     pub improvement_per_year: Option<f64>,
+    pub reference_cohort: Option<RawReferenceCohort>,
+}
+
+/// `reference_cohort`: a shipped cohort's name (`"japan"`), one table
+/// (`[mortality.reference_cohort]`) or several (`[[mortality.reference_cohort]]`) with the
+/// keys of a `[[cohort]]`. Read by hand (not an untagged enum) so that unknown keys inside
+/// the tables are still reported with their path.
+#[derive(Debug)]
+pub enum RawReferenceCohort {
+    Name(String),
+    /// `[mortality.reference_cohort]`: one table.
+    One(Box<RawCohort>),
+    /// `[[mortality.reference_cohort]]`: an array of tables.
+    Cohorts(Vec<RawCohort>),
+}
+
+impl<'de> Deserialize<'de> for RawReferenceCohort {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{MapAccess, SeqAccess, Visitor};
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawReferenceCohort;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a shipped reference cohort's name (e.g. \"japan\") or tables with the keys of a [[cohort]]",
+                )
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(RawReferenceCohort::Name(v.to_string()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut cohorts = Vec::new();
+                while let Some(c) = seq.next_element::<RawCohort>()? {
+                    cohorts.push(c);
+                }
+                Ok(RawReferenceCohort::Cohorts(cohorts))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                let one =
+                    RawCohort::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawReferenceCohort::One(Box::new(one)))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// `[comparison]`: checkpoints of the paired comparison.
@@ -47,7 +93,7 @@ pub struct RawComparison {
     pub ages: Option<Vec<f64>>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 pub struct RawCohort {
     pub name: Option<String>,
     pub share: Option<f64>,
@@ -84,7 +130,7 @@ pub struct RawNormal {
     pub max: Option<f64>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 pub struct RawConditions {
     pub diabetes: Option<f64>,
     pub ckd: Option<f64>,

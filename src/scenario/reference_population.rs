@@ -26,6 +26,10 @@ pub struct Reference {
     pub name: &'static str,
     pub description: &'static str,
     pub values: &'static [Value],
+    /// The shipped reference cohort (`[mortality] reference_cohort`) a scenario naming this
+    /// reference calibrates on unless it names another: the population its life table is
+    /// taken to describe.
+    pub reference_cohort: &'static str,
 }
 
 /// The default: the model's own parameter values (Gould 2013, NHANES-like stature).
@@ -49,6 +53,7 @@ pub const REFERENCES: &[Reference] = &[
         description:
             "the model's own values: Gould 2013 young-adult ALM/height², NHANES-like stature",
         values: &[],
+        reference_cohort: crate::reference::WESTERN,
     },
     Reference {
         name: "east-asian",
@@ -89,6 +94,7 @@ pub const REFERENCES: &[Reference] = &[
                 source: MORISAKI,
             },
         ],
+        reference_cohort: crate::reference::JAPAN,
     },
 ];
 

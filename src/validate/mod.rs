@@ -267,7 +267,8 @@ fn own_population(s: &Scenario, params: &Params, n: u64) -> Vec<Life> {
             p.set(v.parameter, moved);
         }
     }
-    let hazard = reference::calibrate_on(&p, &s.mortality.life_table);
+    let hazard =
+        reference::calibrate_on(&p, &s.mortality.life_table, &s.mortality.reference_cohort);
     let model = Model::new(p, s.step, &hazard);
     simulate(s, &model, n, 0)
 }
