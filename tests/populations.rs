@@ -139,6 +139,25 @@ fn the_japanese_reference_cohort_dies_at_the_japanese_table() {
         "prevalence at 60 (diabetes, ckd, copd, heart failure, cancer): men {:.3?}, women {:.3?}",
         at60[0], at60[1]
     );
+    // The non-US validation design enters at 60 with these prevalences (the population the
+    // table describes at 60): its file must follow them (4 binomial SE, plus rounding).
+    let design = sarcosim::scenario::Scenario::from_file(std::path::Path::new(
+        "scenarios/validation/east-asian-from-60.toml",
+    ))
+    .unwrap();
+    for c in &design.cohorts {
+        let sex = usize::from(c.female == 1.0);
+        let n = f64::from(at_risk[60][sex]);
+        for (i, (&given, &model)) in c.conditions.iter().zip(&at60[sex]).enumerate() {
+            let se = (model * (1.0 - model) / n).sqrt();
+            assert!(
+                (given - model).abs() <= 4.0 * se + 0.0005,
+                "{}: condition {i}: the design gives {given}, the reference survivors at 60 \
+                 carry {model:.4} (update scenarios/validation/east-asian-from-60.toml)",
+                c.name
+            );
+        }
+    }
     for (lo, sex, r) in ratios(&deaths, &at_risk, &s.mortality.life_table) {
         eprintln!(
             "japan cohort {lo}-{} sex {sex}: observed/expected {r:.3}",
