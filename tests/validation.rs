@@ -19,14 +19,6 @@ const KNOWN_FAILURES: &[&str] = &[
     "gould-low-almi-80-m",
     // Just below its accepted interval: fails at the default population, passes on fewer.
     "patel-prevalence-w",
-    // Construction checks of the non-US design: its Japanese adults die below the
-    // japan-2020 table at 60-79. The baseline is now calibrated on the Japanese reference
-    // cohort (which dies at the table's rates, tests/populations.rs); the design starts at 60
-    // with the condition prevalence of 50-year-olds, about half what the table's population
-    // carries at 60 (docs/validation.md, "Non-US design").
-    "japan-life-table-m-60",
-    "japan-life-table-m-70",
-    "japan-life-table-w-60",
     // Independent targets of src/validate/independent.rs the model misses (issue 12; see
     // docs/validation.md, "Independent checks of the tails").
     "alley-weak-grip-m",
@@ -79,6 +71,11 @@ const KNOWN_FAILURES: &[&str] = &[
     "seino-usual-gait-65-84-w",
     "seino-almi-65-84-m",
     "seino-almi-65-84-w",
+    // Moved below their intervals when the design began to enter at 60 with the conditions
+    // the life table's population carries at 60 (more illness: slower gait, faster loss of
+    // grip), which made its construction checks pass (docs/validation.md, "Non-US design").
+    "sports-agency-grip-70-w",
+    "seino-usual-gait-65-84-m",
 ];
 
 /// Targets committed with their tolerances before the first run that computes them: their
