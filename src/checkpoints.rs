@@ -94,6 +94,10 @@ pub struct Tracker<'a> {
     codes: [u8; MAX_CHECKPOINTS],
     /// Bit i: checkpoint i is still to be taken.
     pending: u32,
+    /// The lowest step of a pending time checkpoint and the lowest `age − EPS` of a pending
+    /// age checkpoint: while the step and the age are below both, nothing is due.
+    next_step: u32,
+    next_age: f64,
 }
 
 impl<'a> Tracker<'a> {
@@ -105,6 +109,8 @@ impl<'a> Tracker<'a> {
             start_age: p.age,
             codes: [0; MAX_CHECKPOINTS],
             pending: 0,
+            next_step: 0,
+            next_age: f64::NEG_INFINITY,
         };
         for (i, c) in t.checkpoints.iter().enumerate() {
             let reachable = match c.at {
@@ -122,7 +128,20 @@ impl<'a> Tracker<'a> {
     /// Takes the checkpoints due after `step` steps for a person still alive.
     #[inline]
     pub fn observe(&mut self, step: u32, p: &Person) {
+        // Before the next step and age due, the loop below would find nothing due (a
+        // NaN age takes the loop, as before).
+        if step < self.next_step && p.age < self.next_age {
+            return;
+        }
+        self.observe_pending(step, p);
+    }
+
+    /// [`Tracker::observe`]: every pending checkpoint checked, then the next step and age
+    /// due noted.
+    #[inline(never)]
+    fn observe_pending(&mut self, step: u32, p: &Person) {
         if self.pending == 0 {
+            (self.next_step, self.next_age) = (u32::MAX, f64::INFINITY);
             return;
         }
         for (i, c) in self.checkpoints.iter().enumerate() {
@@ -147,6 +166,15 @@ impl<'a> Tracker<'a> {
                 }
                 self.codes[i] = code;
                 self.pending &= !(1 << i);
+            }
+        }
+        (self.next_step, self.next_age) = (u32::MAX, f64::INFINITY);
+        for (i, c) in self.checkpoints.iter().enumerate() {
+            if self.pending & (1 << i) != 0 {
+                match c.at {
+                    At::Step(s) => self.next_step = self.next_step.min(s),
+                    At::Age(a) => self.next_age = self.next_age.min(a - EPS),
+                }
             }
         }
     }

@@ -51,19 +51,44 @@ pub struct Measures {
 }
 
 pub fn classify(m: &Measures) -> Classification {
-    let s = usize::from(m.female);
-    let ewgsop2 = if m.grip >= EWGSOP2_GRIP[s] {
+    classify_with(m.female, m.grip, m.alm, m.alm_index, m.bmi, || m.gait)
+}
+
+/// [`classify`] with the gait speed computed only when a definition reads it: EWGSOP2
+/// when grip and ALM/height² are both below their cut-offs (confirmed or severe), AWGS
+/// when ALM/height² is low. Most persons have neither, and their gait (the count of other
+/// chronic conditions in it) is not needed; the classification is the same.
+#[inline]
+pub fn classify_with(
+    female: bool,
+    grip: f64,
+    alm: f64,
+    alm_index: f64,
+    bmi: f64,
+    gait: impl FnOnce() -> f64,
+) -> Classification {
+    let s = usize::from(female);
+    // Negated as the chain below tests them, so that a NaN takes the same branch.
+    #[allow(clippy::neg_cmp_op_on_partial_ord)]
+    let ewgsop2_reads_gait = !(grip >= EWGSOP2_GRIP[s]) && !(alm_index >= EWGSOP2_ALMI[s]);
+    let low_muscle = alm_index < AWGS_ALMI[s];
+    // NaN where no definition reads it (below, only the branches that need it do).
+    let gait = if ewgsop2_reads_gait || low_muscle {
+        gait()
+    } else {
+        f64::NAN
+    };
+    let ewgsop2 = if grip >= EWGSOP2_GRIP[s] {
         NONE
-    } else if m.alm_index >= EWGSOP2_ALMI[s] {
+    } else if alm_index >= EWGSOP2_ALMI[s] {
         PROBABLE
-    } else if m.gait > EWGSOP2_GAIT {
+    } else if gait > EWGSOP2_GAIT {
         CONFIRMED
     } else {
         SEVERE
     };
-    let fnih = m.grip < FNIH_GRIP[s] && m.alm / m.bmi < FNIH_ALM_BMI[s];
-    let low_muscle = m.alm_index < AWGS_ALMI[s];
-    let (weak, slow) = (m.grip < AWGS_GRIP[s], m.gait < AWGS_GAIT);
+    let fnih = grip < FNIH_GRIP[s] && alm / bmi < FNIH_ALM_BMI[s];
+    let (weak, slow) = (grip < AWGS_GRIP[s], gait < AWGS_GAIT);
     let awgs = match (low_muscle, weak, slow) {
         (true, true, true) => 2,
         (true, true, _) | (true, _, true) => 1,
@@ -138,6 +163,62 @@ mod tests {
         };
         assert!(classify(&m).fnih, "20/27 = 0.74 < 0.789");
         assert!(!classify(&Measures { alm: 22.0, ..m }).fnih);
+    }
+
+    #[test]
+    fn gait_is_read_only_when_a_definition_needs_it_and_the_result_is_the_same() {
+        let mut r = crate::rng::stream(5, 0, 1, crate::rng::Process::Sampling);
+        use rand::Rng;
+        for i in 0..100_000 {
+            let female = i % 2 == 1;
+            let m = Measures {
+                female,
+                grip: 10.0 + 25.0 * r.random::<f64>(),
+                alm: 10.0 + 15.0 * r.random::<f64>(),
+                alm_index: 4.5 + 3.5 * r.random::<f64>(),
+                bmi: 18.0 + 15.0 * r.random::<f64>(),
+                gait: 0.5 + 0.9 * r.random::<f64>(),
+            };
+            let mut read = false;
+            let lazily = classify_with(m.female, m.grip, m.alm, m.alm_index, m.bmi, || {
+                read = true;
+                m.gait
+            });
+            // The eager classification with a NaN gait wherever gait was not read.
+            let unread = Measures {
+                gait: f64::NAN,
+                ..m
+            };
+            let s = usize::from(female);
+            let eager = |m: &Measures| {
+                let ewgsop2 = if m.grip >= EWGSOP2_GRIP[s] {
+                    NONE
+                } else if m.alm_index >= EWGSOP2_ALMI[s] {
+                    PROBABLE
+                } else if m.gait > EWGSOP2_GAIT {
+                    CONFIRMED
+                } else {
+                    SEVERE
+                };
+                let low = m.alm_index < AWGS_ALMI[s];
+                let (weak, slow) = (m.grip < AWGS_GRIP[s], m.gait < AWGS_GAIT);
+                let awgs = u8::from(low && (weak || slow)) + u8::from(low && weak && slow);
+                let fnih = m.grip < FNIH_GRIP[s] && m.alm / m.bmi < FNIH_ALM_BMI[s];
+                Classification {
+                    ewgsop2,
+                    fnih,
+                    awgs,
+                }
+            };
+            assert_eq!(lazily, eager(&m), "{m:?}");
+            if !read {
+                assert_eq!(
+                    eager(&unread),
+                    eager(&m),
+                    "gait mattered but was not read: {m:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -21,6 +21,11 @@ pub fn incidence(person: &Person, c: usize, almi_reference: f64, p: &Params) -> 
 /// clock: the clock runs on the tabulated bound of the condition's `incidence·dt` and
 /// computes the exact incidence only for a candidate onset ([`rng::Clock`]). The same
 /// distribution of onsets as [`onset`]'s per-step draw.
+///
+/// Every clock is ticked, a present condition's with a bound of 0: its clock stands still
+/// (`left − 0 = left`, and `left > 0` always, so no candidate), exactly as if it were
+/// skipped, and the five ticks compile to straight-line code without a loop over the
+/// absent conditions.
 #[inline]
 pub fn onset_by_clocks(
     person: &Person,
@@ -34,18 +39,18 @@ pub fn onset_by_clocks(
     if absent == 0 {
         return 0;
     }
-    let row = bounds.row(person.age);
+    let mut upper = bounds.row(person.age);
+    if absent & 1 != 0 {
+        upper[0] *= bounds.diabetes_factor(person, almi_reference);
+    }
     let mut new = 0u8;
     for (c, clock) in clocks.iter_mut().enumerate() {
-        if absent & (1 << c) == 0 {
-            continue;
-        }
-        let upper = if c == 0 {
-            row[0] * bounds.diabetes_factor(person, almi_reference)
+        let x_upper = if absent & (1 << c) != 0 {
+            upper[c]
         } else {
-            row[c]
+            0.0
         };
-        if clock.tick(upper, || incidence(person, c, almi_reference, p) * dt) {
+        if clock.tick(x_upper, || incidence(person, c, almi_reference, p) * dt) {
             new |= 1 << c;
         }
     }

@@ -9,7 +9,7 @@
 //! event's index, not by the step.
 
 use super::bounds::UpperBound;
-use super::classify::{classify, Measures};
+use super::classify::{classify_with, Measures};
 use super::gait::Morbidity;
 use super::illness::OnsetBounds;
 use super::mortality::{self, AgeTable, Reference, StartLaw, MAX_AGE};
@@ -238,10 +238,19 @@ impl Model {
         }
     }
 
-    /// Updates the person's classification from their current state.
+    /// Updates the person's classification from their current state (the same as
+    /// `classify(&self.measures(person))`, with the gait computed only when a definition
+    /// reads it).
     #[inline]
     pub fn reclassify(&self, person: &mut Person) {
-        person.class = classify(&self.measures(person));
+        person.class = classify_with(
+            person.female,
+            person.grip(),
+            person.alm(),
+            person.alm_index(),
+            person.bmi(),
+            || self.gait(person),
+        );
     }
 
     /// The person's yearly hazard of death now.
