@@ -193,12 +193,22 @@ impl Clock {
     /// at most one event per step).
     #[inline(always)]
     pub fn tick(&mut self, x_upper: f64, exact: impl FnOnce() -> f64) -> bool {
+        !self.passes(x_upper) && self.candidates(x_upper, exact)
+    }
+
+    /// The common path of [`Clock::tick`]: when no candidate falls in a step whose
+    /// cumulative hazard is at most `x_upper`, advances the clock over it and returns true;
+    /// otherwise leaves the clock as it was for [`Clock::candidates`] (which `tick` then
+    /// calls with the same bound). A caller that builds its exact hazard out of line calls
+    /// the two itself, so that the closure's captures are not set up on every step.
+    #[inline(always)]
+    pub fn passes(&mut self, x_upper: f64) -> bool {
         let left = self.left - x_upper;
         if left > 0.0 {
             self.left = left;
-            return false;
+            return true;
         }
-        self.candidates(x_upper, exact)
+        false
     }
 
     /// A clock whose hazard is known exactly every step (no bound needed).
@@ -211,7 +221,7 @@ impl Clock {
     /// accepted or the next lies beyond the step.
     #[cold]
     #[inline(never)]
-    fn candidates(&mut self, x_upper: f64, exact: impl FnOnce() -> f64) -> bool {
+    pub fn candidates(&mut self, x_upper: f64, exact: impl FnOnce() -> f64) -> bool {
         let x = exact();
         // A bound below the exact value (never, by the bounds' tests) or none at all:
         // the exact value bounds itself.

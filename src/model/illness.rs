@@ -50,11 +50,30 @@ pub fn onset_by_clocks(
         } else {
             0.0
         };
-        if clock.tick(x_upper, || incidence(person, c, almi_reference, p) * dt) {
+        // = clock.tick(x_upper, || incidence(person, c, almi_reference, p) * dt)
+        if !clock.passes(x_upper)
+            && onset_candidates(clock, x_upper, person, c, almi_reference, p, dt)
+        {
             new |= 1 << c;
         }
     }
     new
+}
+
+/// The candidates of an onset clock ([`Clock::candidates`]) with the exact incidence, out
+/// of line with its arguments in registers.
+#[cold]
+#[inline(never)]
+fn onset_candidates(
+    clock: &mut Clock,
+    x_upper: f64,
+    person: &Person,
+    c: usize,
+    almi_reference: f64,
+    p: &Params,
+    dt: f64,
+) -> bool {
+    clock.candidates(x_upper, || incidence(person, c, almi_reference, p) * dt)
 }
 
 /// New conditions this step decided with one uniform per condition (the per-step draw

@@ -355,14 +355,29 @@ impl Model {
         person.age += self.dt;
         person.height = person.peak_height - self.stature.loss(person.age, person.female);
         self.reclassify(person);
-        let dt = self.dt;
-        if s.death.tick(self.death_rate_upper(person) * dt, || {
-            self.death_rate(person) * dt
-        }) {
+        let x_upper = self.death_rate_upper(person) * self.dt;
+        // = s.death.tick(x_upper, || self.death_rate(person) * dt)
+        if !s.death.passes(x_upper) && self.death_candidates(&mut s.death, x_upper, person) {
             person.alive = false;
             ev.died = true;
         }
         ev
+    }
+
+    /// The candidates of the death clock with the exact hazard, out of line.
+    #[cold]
+    #[inline(never)]
+    fn death_candidates(&self, clock: &mut Clock, x_upper: f64, person: &Person) -> bool {
+        clock.candidates(x_upper, || self.death_rate(person) * self.dt)
+    }
+
+    /// The candidates of the admission clock with the exact hazard, out of line.
+    #[cold]
+    #[inline(never)]
+    fn admission_candidates(&self, clock: &mut Clock, x_upper: f64, person: &Person) -> bool {
+        clock.candidates(x_upper, || {
+            hospital::admission_rate(person, &self.params) * self.dt
+        })
     }
 
     /// A forced or illness stay begins, and this step's bed days are taken from it.
@@ -380,12 +395,12 @@ impl Model {
                 person.stay_is_illness = false;
             }
             person.bed_days_left += m.forced_bed_days;
-        } else if !person.in_bed()
-            && s.admission
-                .tick(self.admission_rate_upper(person) * dt, || {
-                    hospital::admission_rate(person, &self.params) * dt
-                })
-        {
+        } else if !person.in_bed() && {
+            let x_upper = self.admission_rate_upper(person) * dt;
+            // = s.admission.tick(x_upper, || hospital::admission_rate(person, p) * dt)
+            !s.admission.passes(x_upper)
+                && self.admission_candidates(&mut s.admission, x_upper, person)
+        } {
             person.bed_days_left = hospital::stay_days(s.stay_deviate(), &self.params);
             person.stay_is_illness = true;
             ev.admitted = true;
