@@ -559,7 +559,7 @@ cost_per_year = 350
 
 #[test]
 fn training_lowers_the_alive_and_sarcopenic_share_at_chosen_times_and_ages() {
-    let text = programme(300, "[comparison]\ntimes = [\"5y\", \"10y\"]\nages = [75]");
+    let text = programme(600, "[comparison]\ntimes = [\"5y\", \"10y\"]\nages = [75]");
     let (_tmp, out) = run_scenario(&text, &[]);
     // Burden (alive and sarcopenic, % of persons followed) and prevalence among survivors.
     for outcome in [

@@ -76,6 +76,12 @@ const KNOWN_FAILURES: &[&str] = &[
     // grip), which made its construction checks pass (docs/validation.md, "Non-US design").
     "sports-agency-grip-70-w",
     "seino-usual-gait-65-84-m",
+    // Moved below (ALM) or above (weak grip) their intervals when draw 0 took the
+    // calibrated parameters' posterior medians instead of the point fit (docs/validation.md,
+    // "Parameter uncertainty").
+    "batsis-low-alm-w",
+    "baumgartner-low-almi-80-m",
+    "hrs-weak-grip-60-m",
 ];
 
 /// Targets committed with their tolerances before the first run that computes them: their
@@ -85,8 +91,9 @@ const KNOWN_FAILURES: &[&str] = &[
 const NOT_YET_RUN: &[&str] = &[];
 
 /// Known failures far enough outside their tolerance that 3,000 persons still fail them.
+/// (`gould-low-almi-80-m` left it when draw 0 took the posterior medians: 24.8 % against
+/// at most 24.4 at 80,000 persons, inside at 3,000.)
 const CLEAR_FAILURES: &[&str] = &[
-    "gould-low-almi-80-m",
     "alley-weak-grip-m",
     "do-health-ewgsop2",
     "stover-slow-gait-65",
@@ -164,6 +171,9 @@ fn a_model_that_loses_muscle_too_fast_fails_its_targets() {
     );
 }
 
+/// The table holds the point fit of `docs/calibration/fit.json` for the calibrated
+/// parameters without a prior (fixed in every draw); those with a prior take their central
+/// value from the posterior sample instead (checked in `validate::posterior`).
 #[test]
 fn the_table_holds_the_calibrated_values() {
     let fit: serde_json::Value = serde_json::from_str(
@@ -175,18 +185,29 @@ fn the_table_holds_the_calibrated_values() {
     )
     .unwrap();
     let central = Params::central();
+    let posterior = sarcosim::validate::calibrate::posterior_parameters();
+    let mut point = 0;
     for entry in fit["parameters"].as_array().unwrap() {
         let name = entry[0].as_str().unwrap();
         let fitted = entry[2].as_f64().unwrap();
         let value = central.get(name).unwrap();
+        let spec = TABLE.iter().find(|s| s.name == name).unwrap();
+        if posterior.contains(&name) {
+            assert!(
+                spec.source.contains("posterior median"),
+                "{name}'s source must say its central value is the posterior median"
+            );
+            continue;
+        }
+        point += 1;
         assert!(
             (value - fitted).abs() <= 0.01 * fitted.abs() + 1e-9,
             "{name}: table {value} vs fitted {fitted}"
         );
-        let spec = TABLE.iter().find(|s| s.name == name).unwrap();
         assert!(
             spec.source.contains("sarcosim calibrate"),
             "{name}'s source must say it was fitted"
         );
     }
+    assert_eq!(point, 3, "the point-fitted parameters without a prior");
 }

@@ -257,13 +257,21 @@ pub fn markdown(r: &FitReport) -> String {
     )
 }
 
+/// Parameters that the fit targets inform but the point fit leaves out, because it drives
+/// them to a bound of their prior: `hospital.illness_mpb_rise` (to 0 against Alley 2010).
+/// Left out of the posterior, every draw would take it from its prior, above the point
+/// fit's bound, and move Alley's figure one way only.
+pub const POSTERIOR_ONLY: &[&str] = &["hospital.illness_mpb_rise"];
+
 /// The calibrated parameters of the posterior sample: every parameter of [`BLOCKS`] with an
-/// uncertainty in the table (its prior). The fixed ones (`muscle.age_loss_shape`,
-/// `gait.per_kg_grip`, `gait.age_slope_after_75`) stay at their point fit in every draw.
+/// uncertainty in the table (its prior), and [`POSTERIOR_ONLY`]. The fixed ones
+/// (`muscle.age_loss_shape`, `gait.per_kg_grip`, `gait.age_slope_after_75`) stay at their
+/// point fit in every draw.
 pub fn posterior_parameters() -> Vec<&'static str> {
     BLOCKS
         .iter()
         .flat_map(|b| b.iter().copied())
+        .chain(POSTERIOR_ONLY.iter().copied())
         .filter(|n| params::spec(n).is_some_and(|s| s.uncertainty != Uncertainty::Fixed))
         .collect()
 }
@@ -644,6 +652,10 @@ mod tests {
         assert!((at - log_likelihood(&one) - 0.5 * z * z).abs() < 1e-9);
         let names = posterior_parameters();
         assert!(names.contains(&"hospital.recovery_fraction"));
+        assert!(
+            names.contains(&"hospital.illness_mpb_rise"),
+            "posterior only"
+        );
         assert!(!names.contains(&"muscle.age_loss_shape"), "fixed: no prior");
         assert_eq!(posterior_prior().dim(), names.len());
     }
