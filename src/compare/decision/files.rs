@@ -19,7 +19,7 @@
 //! `ceplane.parquet` (`sarcosim-ceplane/1`): per draw 0..K × arm but the baseline:
 //! [`col::DRAW`], [`col::ARM`], [`col::DELTA_COST`], [`col::DELTA_QALYS`] (arm − baseline).
 //!
-//! `voi.parquet` (`sarcosim-voi/1`): per WTP of the grid, the EVPI ([`col::ANALYSIS`] =
+//! `voi.parquet` (`sarcosim-voi/2`; /1 held one permutation's EVPPI as the noise floor): per WTP of the grid, the EVPI ([`col::ANALYSIS`] =
 //! `evpi`), then per group the EVPPI (`evppi`): [`col::WTP`], [`col::ANALYSIS`],
 //! [`col::GROUP`], [`col::INPUTS`] (comma-separated columns of `parameters.parquet`),
 //! [`col::DRAWS`], [`col::DEGREE`] (1 linear, 2 quadratic), [`col::PER_PERSON`],
@@ -53,7 +53,7 @@ pub const CEPLANE: Spec = Spec {
 };
 pub const VOI: Spec = Spec {
     file: "voi.parquet",
-    schema: "sarcosim-voi/1",
+    schema: "sarcosim-voi/2",
 };
 
 /// Every file, in the order they are written.

@@ -202,7 +202,8 @@ pub struct VoiRow {
     pub population: Option<f64>,
     /// EVPPI: the smallest R² over arms of the fitted incremental net benefit.
     pub r_squared: Option<f64>,
-    /// EVPPI: the same regression on the inputs shuffled across draws.
+    /// EVPPI: the 95th percentile of the same EVPPI over 99 permutations of the inputs
+    /// across draws ([`voi::noise_floor`]).
     pub noise_floor: Option<f64>,
     pub note: String,
 }
@@ -395,7 +396,6 @@ fn evppi_rows(s: &Sample, grid: &[f64], inputs: &Inputs) -> Vec<VoiRow> {
     };
     let (dq, dc) = (delta(&|p| p.qalys), delta(&|p| p.cost));
     let years = inputs.settings.years();
-    let shuffle = voi::permutation(k);
     let mut out = Vec::new();
     for (group, names) in groups(inputs.settings, table) {
         let cols: Vec<Vec<f64>> = names
@@ -403,18 +403,15 @@ fn evppi_rows(s: &Sample, grid: &[f64], inputs: &Inputs) -> Vec<VoiRow> {
             .filter_map(|n| table.column(n))
             .map(|c| rows.iter().map(|&r| c[r]).collect())
             .collect();
-        let shuffled: Vec<Vec<f64>> = cols
-            .iter()
-            .map(|c| shuffle.iter().map(|&i| c[i]).collect())
-            .collect();
         let fit = if cols.is_empty() {
             Err("none of its inputs varies in this run (fixed, pinned by [parameters], or economics held central)".to_string())
         } else {
             voi::Fit::new(&slices(&cols))
         };
-        let null = voi::Fit::new(&slices(&shuffled)).ok();
         let fitted = fit.as_ref().ok().map(|f| voi::Fitted::new(f, &dq, &dc));
-        let floor = null.map(|f| voi::Fitted::new(&f, &dq, &dc));
+        let floor = fitted
+            .as_ref()
+            .and_then(|_| voi::noise_floor(&cols, &dq, &dc, grid));
         let mut note = match &fit {
             Err(why) => why.clone(),
             Ok(_) if k < voi::FEW_DRAWS => format!(
@@ -426,7 +423,7 @@ fn evppi_rows(s: &Sample, grid: &[f64], inputs: &Inputs) -> Vec<VoiRow> {
         if others.is_empty() {
             note = "one arm: nothing to decide".to_string();
         }
-        for &wtp in grid {
+        for (w, &wtp) in grid.iter().enumerate() {
             let at = fitted.as_ref().map(|f| f.at(wtp));
             let per_person = at.as_ref().map(|p| p.evppi);
             out.push(VoiRow {
@@ -444,7 +441,7 @@ fn evppi_rows(s: &Sample, grid: &[f64], inputs: &Inputs) -> Vec<VoiRow> {
                         .map(|n| voi::population_value(v, n, years, inputs.discount_rate))
                 }),
                 r_squared: at.as_ref().map(|p| p.r_squared),
-                noise_floor: floor.as_ref().map(|f| f.at(wtp).evppi),
+                noise_floor: floor.as_ref().map(|f| f[w]),
                 note: note.clone(),
             });
         }

@@ -12,10 +12,13 @@
 //! degrees of freedom). As least squares is linear in the response, ΔQ and ΔC are fitted
 //! once and the fit at any λ is λ ΔQ̂ − ΔĈ.
 //!
-//! Diagnostics: the smallest R² over arms of the fitted INB at λ; and a noise floor: the
-//! same EVPPI with the group's inputs shuffled across draws (a fixed permutation), so
-//! unrelated to the net benefits: what overfitting alone yields. An EVPPI not clearly above
-//! its floor is not distinguishable from 0 with these draws. Fewer than
+//! Diagnostics: the smallest R² over arms of the fitted INB at λ; and a noise floor: what
+//! overfitting alone yields, the [`NULL_QUANTILE`] quantile of the same EVPPI over
+//! [`NULL_PERMUTATIONS`] fixed permutations of the group's inputs across draws (each
+//! permutation makes them unrelated to the net benefits: a permutation test of "this group
+//! is worth nothing"). An EVPPI below its floor is not distinguishable from 0 with these
+//! draws at the 5 % level. (One permutation, as before, gave one draw of that null
+//! distribution: a group no arm uses could stand at 4 times its floor.) Fewer than
 //! [`FEW_DRAWS`] draws are flagged in the note.
 
 /// Draws needed per regression coefficient.
@@ -181,17 +184,56 @@ impl Fitted {
     }
 }
 
-/// The seed of the noise floor's permutation (any fixed number: the same in every run).
+/// The seed of the noise floor's permutations (any fixed number: the same in every run).
 const PERMUTATION_SEED: u64 = 20_140_311;
 
-/// A fixed permutation of 0..n.
-pub fn permutation(n: usize) -> Vec<usize> {
+/// Permutations behind the noise floor.
+pub const NULL_PERMUTATIONS: usize = 99;
+/// The noise floor is this quantile of the permuted EVPPIs (nearest rank: with 99
+/// permutations, the 95th smallest).
+pub const NULL_QUANTILE: f64 = 0.95;
+
+/// Fixed permutation number `j` of 0..n.
+pub fn permutation(n: usize, j: usize) -> Vec<usize> {
     use rand::seq::SliceRandom;
     use rand::SeedableRng;
     let mut idx: Vec<usize> = (0..n).collect();
-    let mut rng = rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(PERMUTATION_SEED);
+    let mut rng =
+        rand_xoshiro::Xoshiro256PlusPlus::seed_from_u64(PERMUTATION_SEED.wrapping_add(j as u64));
     idx.shuffle(&mut rng);
     idx
+}
+
+/// The noise floor of a group's EVPPI at each λ of `grid` (see the module): `None` when its
+/// inputs cannot be fitted.
+pub fn noise_floor(
+    inputs: &[Vec<f64>],
+    dq: &[Vec<f64>],
+    dc: &[Vec<f64>],
+    grid: &[f64],
+) -> Option<Vec<f64>> {
+    let k = inputs.first()?.len();
+    let mut null: Vec<Vec<f64>> = vec![Vec::with_capacity(NULL_PERMUTATIONS); grid.len()];
+    for j in 0..NULL_PERMUTATIONS {
+        let order = permutation(k, j);
+        let shuffled: Vec<Vec<f64>> = inputs
+            .iter()
+            .map(|c| order.iter().map(|&i| c[i]).collect())
+            .collect();
+        let columns: Vec<&[f64]> = shuffled.iter().map(Vec::as_slice).collect();
+        let fitted = Fitted::new(&Fit::new(&columns).ok()?, dq, dc);
+        for (values, &wtp) in null.iter_mut().zip(grid) {
+            values.push(fitted.at(wtp).evppi);
+        }
+    }
+    Some(null.into_iter().map(nearest_rank).collect())
+}
+
+/// The [`NULL_QUANTILE`] quantile of `v` by nearest rank.
+fn nearest_rank(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let rank = (NULL_QUANTILE * v.len() as f64).ceil() as usize;
+    v[rank.clamp(1, v.len()) - 1]
 }
 
 /// Population value of a per-person value: × persons per year × Σ_{t=0}^{years−1}
@@ -296,11 +338,53 @@ mod tests {
         assert!(Fit::new(&[&c]).err().unwrap().contains("varies"));
         let v = population_value(10.0, 1000.0, 3, 0.03);
         assert!((v - 10_000.0 * (1.0 + 1.0 / 1.03 + 1.0 / 1.03_f64.powi(2))).abs() < 1e-9);
-        let p = permutation(50);
+        let p = permutation(50, 0);
         let mut s = p.clone();
         s.sort_unstable();
         assert_eq!(s, (0..50).collect::<Vec<_>>());
-        assert_eq!(p, permutation(50), "fixed");
+        assert_eq!(p, permutation(50, 0), "fixed");
         assert_ne!(p, s, "shuffled");
+        assert_ne!(p, permutation(50, 1), "each number its own");
+    }
+
+    #[test]
+    fn the_noise_floor_is_the_95th_percentile_of_permuted_evppis() {
+        let v: Vec<f64> = (1..=99).rev().map(f64::from).collect();
+        assert_eq!(nearest_rank(v), 95.0);
+        // INB depends on a (strongly); b is unrelated to it. b's EVPPI sits under its floor
+        // (as it would for 95 % of such inputs); a's far above its own.
+        let k = 120;
+        let a: Vec<f64> = (0..k)
+            .map(|i| ((i * 7919) % 113) as f64 / 113.0 - 0.5)
+            .collect();
+        let b: Vec<f64> = (0..k)
+            .map(|i| ((i * 104_729) % 109) as f64 / 109.0)
+            .collect();
+        let dq = vec![a.clone()];
+        let dc = vec![vec![0.0; k]];
+        let grid = [1.0];
+        let evppi = |x: &Vec<f64>| {
+            Fitted::new(&Fit::new(&[x.as_slice()]).unwrap(), &dq, &dc)
+                .at(1.0)
+                .evppi
+        };
+        let floor_a = noise_floor(std::slice::from_ref(&a), &dq, &dc, &grid).unwrap()[0];
+        assert!(evppi(&a) > 5.0 * floor_a, "{} vs {floor_a}", evppi(&a));
+        let floor_b = noise_floor(std::slice::from_ref(&b), &dq, &dc, &grid).unwrap()[0];
+        assert!(floor_b > 0.0);
+        assert!(evppi(&b) <= floor_b, "{} vs {floor_b}", evppi(&b));
+        // The floor is the 95th of the 99 permuted EVPPIs.
+        let mut null: Vec<f64> = (0..NULL_PERMUTATIONS)
+            .map(|j| {
+                let o = permutation(k, j);
+                evppi(&o.iter().map(|&i| a[i]).collect())
+            })
+            .collect();
+        null.sort_by(f64::total_cmp);
+        assert_eq!(floor_a, null[94]);
+        assert!(
+            noise_floor(&[vec![1.0; k]], &dq, &dc, &grid).is_none(),
+            "constant"
+        );
     }
 }
