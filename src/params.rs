@@ -467,6 +467,12 @@ parameter_table! {
         Uniform { lo: 0.06, hi: 0.2 },
         "D: Hughes 2002 Am J Clin Nutr 76:473: those who gained weight gained fat-free mass, 19 % of the weight gained (V): 0.19/0.81 = 0.235 kg fat-free per kg fat × ALM share of lean 0.5 (A, as in the validation conversions); the same ratio when fat is lost (A)",
         "ALM gained (lost) with each kg of fat gained (lost): lean tissue that carries the extra weight";
+    // --- Gait as studies measure it (validate only; gait helper, issue 12) ----------------
+    // Read by `validate::measures::measured_gait`, never by `sarcosim run`: how a study's
+    // timed walk reads the model's gait. Fixed, so parameter draws consume nothing for it.
+    gait_static_lost = "gait.static_start_lost_distance": 0.55, "m", NonNegative, Fixed,
+        "D: Krumpoch 2021 Aging Clin Exp Res 33:141 (150 community-dwelling adults, mean age 80.5, electronic walkway): usual gait 0.12 m/s slower over 4 m from a static than from a dynamic start (V), so L = 4 × 0.12 / (v − 0.12) = 0.55 m at a dynamic speed v ≈ 1.0 m/s of that sample (A; 0.49 m at 1.1, 0.58 at 0.95); the difference was smaller over 8 m (V), as a fixed L implies. Range 0.3-0.9 m (A, not drawn): Graham 2008 Arch Phys Med Rehabil (46 studies: start protocol not significant, P = .21) below; Ji 2024 J Frailty Aging (511 adults ≥ 65: acceleration phase 0.92 ± 0.51 m, speed plateaus after removing 0.5-1 m) above",
+        "Distance-equivalent lost to a standing start (and stop) in a timed walk: a static-start walk over d metres reads the model's gait × d/(d + L); validation only";
 }
 
 /// The table row of a parameter, by name.

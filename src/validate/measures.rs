@@ -46,7 +46,7 @@ pub const HEALTHY_MAX_CONDITIONS: u8 = 1;
 
 /// Mean gait speed of one sex pooled over the yearly records at ages lo..=hi, among the
 /// healthy-volunteer subgroup (at most [`HEALTHY_MAX_CONDITIONS`] chronic conditions): the
-/// population the Bohannon norms describe.
+/// population the Bohannon norms describe, measured by their protocol ([`BOHANNON_NORMS`]).
 pub fn gait_mean(
     lives: &[Life],
     it: &mut dyn Iterator<Item = usize>,
@@ -54,11 +54,80 @@ pub fn gait_mean(
     lo: u32,
     hi: u32,
 ) -> f64 {
+    // Bohannon's own protocol: the model's gait as it is, whatever the lost distance.
     mean(
         records(lives, it, female, lo, hi)
             .filter(|s| s.chronic <= HEALTHY_MAX_CONDITIONS)
-            .map(|s| s.gait),
+            .map(|s| measured_gait(s.gait, BOHANNON_NORMS, 0.0)),
     )
+}
+
+/// How a study's timed walk begins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// From standing at the start line (the command "go"), stopping at the finish line:
+    /// getting going is inside the timed distance.
+    Static,
+    /// Walking through an acceleration zone before the timed distance (a rolling start).
+    Dynamic,
+}
+
+/// A study's gait-speed protocol: the timed distance and how the walk starts. Each gait
+/// target names its study's protocol; [`measured_gait`] applies it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct GaitProtocol {
+    /// Timed distance, m.
+    pub distance_m: f64,
+    pub start: Start,
+    /// What the study did, for the target's label.
+    pub label: &'static str,
+}
+
+/// The walk the model's gait stands for: Bohannon & Williams Andrews 2011's norms (its fit
+/// targets) pool walks of 3-30 m and do not hold "if gait is measured over short distances
+/// from the command 'go'" (its abstract, PMID 21820535): a walk without a standing start.
+/// The distance is nominal (a rolling start reads the model's gait at any distance).
+pub const BOHANNON_NORMS: GaitProtocol = GaitProtocol {
+    distance_m: 10.0,
+    start: Start::Dynamic,
+    label: "walks of 3-30 m without a standing start (the norms the model's gait is fitted to)",
+};
+/// Health and Retirement Study: a 98.5-inch (2.5 m) course at home, from standing.
+pub const HRS: GaitProtocol = GaitProtocol {
+    distance_m: 2.5,
+    start: Start::Static,
+    label: "2.5 m from a standing start at home (HRS)",
+};
+/// English Longitudinal Study of Ageing: an 8-foot (2.44 m) course at home, from standing.
+pub const ELSA: GaitProtocol = GaitProtocol {
+    distance_m: 2.44,
+    start: Start::Static,
+    label: "8 ft (2.44 m) from a standing start at home (ELSA)",
+};
+/// Studenski 2011's nine cohorts: "all studies used instructions to walk at usual pace and
+/// from a standing start", 8 ft to 6 m, converted to a 4-m walk by the authors.
+pub const STUDENSKI: GaitProtocol = GaitProtocol {
+    distance_m: 4.0,
+    start: Start::Static,
+    label: "4 m from a standing start (Studenski's conversion of 8 ft-6 m standing-start walks)",
+};
+/// TMIG-LISA (Seino 2014): usual pace timed over 5 m after an acceleration zone (P).
+pub const TMIG_LISA: GaitProtocol = GaitProtocol {
+    distance_m: 5.0,
+    start: Start::Dynamic,
+    label: "5 m after an acceleration zone (TMIG-LISA)",
+};
+
+/// Gait speed as `protocol` measures a person whose gait (the model's, a rolling-start
+/// walk) is `gait`: unchanged with a rolling start; from standing, the walk over d metres
+/// takes as long as d + `lost_distance` metres at the person's speed, so it reads
+/// `gait × d / (d + L)` (`gait.static_start_lost_distance`): about 0.12 m/s slower over 4 m
+/// at 1 m/s (Krumpoch 2021), more over shorter walks, less for slower walkers.
+pub fn measured_gait(gait: f64, protocol: GaitProtocol, lost_distance: f64) -> f64 {
+    match protocol.start {
+        Start::Dynamic => gait,
+        Start::Static => gait * protocol.distance_m / (protocol.distance_m + lost_distance),
+    }
 }
 
 /// Prevalence (%) in one sex pooled over records at ages lo..=hi of the ageing design.
@@ -144,4 +213,36 @@ pub fn fnih_alm(s: &sim::Snap) -> bool {
 /// 5.45 kg/m².
 pub fn baumgartner(s: &sim::Snap) -> bool {
     s.almi < if s.female { 5.45 } else { 7.26 }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::params::Params;
+
+    const FOUR_M_STATIC: GaitProtocol = GaitProtocol {
+        distance_m: 4.0,
+        start: Start::Static,
+        label: "4 m from standing",
+    };
+
+    #[test]
+    fn a_standing_start_reads_slower_than_a_rolling_one() {
+        let lost = Params::central().gait_static_lost;
+        // A rolling start reads the model's gait as it is, whatever the lost distance.
+        assert_eq!(measured_gait(1.1, BOHANNON_NORMS, lost), 1.1);
+        assert_eq!(measured_gait(1.1, TMIG_LISA, lost), 1.1);
+        // The table's lost distance gives Krumpoch 2021's 0.12 m/s over 4 m at 1 m/s.
+        let four = 1.0 - measured_gait(1.0, FOUR_M_STATIC, lost);
+        assert!((four - 0.12).abs() < 0.005, "4-m static offset {four}");
+        // A known offset: L = 1 m over 4 m reads 4/5 of the speed.
+        assert!((measured_gait(1.0, FOUR_M_STATIC, 1.0) - 0.8).abs() < 1e-12);
+        // Shorter walks from standing read slower; slower walkers lose fewer m/s.
+        assert!(measured_gait(1.0, HRS, lost) < measured_gait(1.0, STUDENSKI, lost));
+        assert!(measured_gait(1.0, ELSA, lost) < measured_gait(1.0, HRS, lost));
+        let loss = |v: f64| v - measured_gait(v, HRS, lost);
+        assert!(loss(0.5) < loss(1.0) && loss(0.5) > 0.0);
+        // No lost distance, no offset.
+        assert_eq!(measured_gait(0.9, HRS, 0.0), 0.9);
+    }
 }

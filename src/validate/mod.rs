@@ -220,6 +220,9 @@ pub struct Runs {
     /// The non-US design: Japanese adults from 60 on their own reference and life table
     /// ([`east_asian`]).
     pub east_asian: Vec<Life>,
+    /// The parameters the designs ran with: the measurement models of the targets read
+    /// theirs from here (`gait.static_start_lost_distance`, [`measures::measured_gait`]).
+    pub params: Params,
 }
 
 /// Training lasts 20 weeks in the trial design.
@@ -245,6 +248,7 @@ pub fn run_designs(params: &Params, hazard: &mortality::Reference, opts: &Option
         life: first(&sc[5]),
         testosterone: arms(&sc[6]),
         east_asian: own_population(&sc[7], params, NON_US_SCALE * n),
+        params: params.clone(),
     }
 }
 
