@@ -84,15 +84,8 @@ const KNOWN_FAILURES: &[&str] = &[
 /// Targets committed with their tolerances before the first run that computes them: their
 /// verdicts are not known when they land, so this test does not judge them until
 /// docs/validation.md records their first run and they move to KNOWN_FAILURES or leave
-/// this list.
-const NOT_YET_RUN: &[&str] = &[
-    // Measured by their study's gait protocol (docs/validation.md, "Measurement models
-    // (issue 12, third set)"), committed before the first run that computes them.
-    "stover-slow-gait-65",
-    "studenski-mean-gait-65",
-    "stover-very-slow-gait-65",
-    "webb-gait-1-2-60",
-];
+/// this list. Empty: every target has been run.
+const NOT_YET_RUN: &[&str] = &[];
 
 /// Known failures far enough outside their tolerance that 3,000 persons still fail them.
 /// (`gould-low-almi-80-m` left it when draw 0 took the posterior medians: 24.8 % against
