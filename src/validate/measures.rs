@@ -130,6 +130,57 @@ pub fn measured_gait(gait: f64, protocol: GaitProtocol, lost_distance: f64) -> f
     }
 }
 
+/// Bits of the model's conditions in a record's `conditions` (`scenario::CONDITIONS` order).
+const HEART_FAILURE: u8 = 1 << 3;
+const CANCER: u8 = 1 << 4;
+
+/// Who a trial or volunteer cohort enrolled, as a rule on a simulated record: targets from
+/// such a sample are computed on the simulated persons it would have enrolled. One rule per
+/// sample, named by the targets that use it.
+#[derive(Clone, Copy)]
+pub struct Eligibility {
+    pub name: &'static str,
+    /// The published criteria the rule stands for, and what of them the model can see.
+    pub source: &'static str,
+    pub rule: fn(&sim::Snap) -> bool,
+}
+
+/// DO-HEALTH: 2,157 adults ≥ 70 "who had no major health events in the 5 years prior to
+/// enrollment and had sufficient mobility and good cognitive status" (Bischoff-Ferrari
+/// 2020, JAMA 324:1855, abstract). Of the model's five conditions, cancer and heart failure
+/// are such events (A: the model's cancer state stands for a cancer in the last five
+/// years, heart failure for the trial's major cardiovascular events); diabetes, CKD and
+/// COPD are chronic conditions the abstract does not exclude. Mobility, cognition and the
+/// choice to volunteer are not in the model and are not selected.
+pub const DO_HEALTH: Eligibility = Eligibility {
+    name: "DO-HEALTH",
+    source: "Bischoff-Ferrari 2020, JAMA 324:1855 (no major health events in the 5 years before enrolment, sufficient mobility, good cognition): no cancer and no heart failure among the model's conditions (A); mobility and cognition not modelled",
+    rule: |s| s.conditions & (HEART_FAILURE | CANCER) == 0,
+};
+
+/// Share (%) of `flag` over both sexes (`women` the share of women, as in the sample) among
+/// the living records at ages lo..=hi of a yearly design starting at `start` that `who`
+/// would have enrolled.
+pub fn eligible_share_both(
+    start: u32,
+    l: &[Life],
+    it: &mut dyn Iterator<Item = usize>,
+    women: f64,
+    ages: (u32, u32),
+    who: Eligibility,
+    flag: impl Fn(&sim::Snap) -> bool + Copy,
+) -> f64 {
+    let ids: Vec<usize> = it.collect();
+    let sex = |female: bool| {
+        percent(
+            super::records::living(start, l, &mut ids.iter().copied(), Some(female), ages)
+                .filter(|s| (who.rule)(s))
+                .map(|s| flag(&s)),
+        )
+    };
+    (1.0 - women) * sex(false) + women * sex(true)
+}
+
 /// Prevalence (%) in one sex pooled over records at ages lo..=hi of the ageing design.
 pub fn prevalence(
     lives: &[Life],
@@ -225,6 +276,49 @@ mod tests {
         start: Start::Static,
         label: "4 m from standing",
     };
+
+    #[test]
+    fn do_health_eligibility_filters_cancer_and_heart_failure_only() {
+        use crate::scenario::CONDITIONS;
+        assert_eq!(CONDITIONS[3], "heart_failure");
+        assert_eq!(CONDITIONS[4], "cancer");
+        let rec = |conditions: u8, female: bool, flagged: bool| sim::Snap {
+            alive: true,
+            female,
+            conditions,
+            // The flag under test: grip below 10 kg.
+            grip: if flagged { 5.0 } else { 30.0 },
+            ..sim::Snap::default()
+        };
+        let eligible = |c: u8| (DO_HEALTH.rule)(&rec(c, false, false));
+        assert!(eligible(0));
+        assert!(eligible(0b0_0111), "diabetes, CKD and COPD stay eligible");
+        assert!(!eligible(HEART_FAILURE) && !eligible(CANCER) && !eligible(0b1_1111));
+        // Three men at 70: two flagged with cancer or heart failure, one eligible and not
+        // flagged; two women, one flagged, both eligible.
+        let lives: Vec<Life> = vec![
+            vec![rec(CANCER, false, true)],
+            vec![rec(HEART_FAILURE | 1, false, true)],
+            vec![rec(1, false, false)],
+            vec![rec(0, true, true)],
+            vec![rec(0b110, true, false)],
+        ];
+        let flag = |s: &sim::Snap| s.grip < 10.0;
+        let share = |women| {
+            eligible_share_both(
+                70,
+                &lives,
+                &mut (0..lives.len()),
+                women,
+                (70, 70),
+                DO_HEALTH,
+                flag,
+            )
+        };
+        assert_eq!(share(0.0), 0.0, "the flagged men are not eligible");
+        assert_eq!(share(1.0), 50.0);
+        assert_eq!(share(0.5), 25.0);
+    }
 
     #[test]
     fn a_standing_start_reads_slower_than_a_rolling_one() {
