@@ -473,6 +473,22 @@ parameter_table! {
     gait_static_lost = "gait.static_start_lost_distance": 0.55, "m", NonNegative, Fixed,
         "D: Krumpoch 2021 Aging Clin Exp Res 33:141 (150 community-dwelling adults, mean age 80.5, electronic walkway): usual gait 0.12 m/s slower over 4 m from a static than from a dynamic start (V), so L = 4 × 0.12 / (v − 0.12) = 0.55 m at a dynamic speed v ≈ 1.0 m/s of that sample (A; 0.49 m at 1.1, 0.58 at 0.95); the difference was smaller over 8 m (V), as a fixed L implies. Range 0.3-0.9 m (A, not drawn): Graham 2008 Arch Phys Med Rehabil (46 studies: start protocol not significant, P = .21) below; Ji 2024 J Frailty Aging (511 adults ≥ 65: acceleration phase 0.92 ± 0.51 m, speed plateaus after removing 0.5-1 m) above",
         "Distance-equivalent lost to a standing start (and stop) in a timed walk: a static-start walk over d metres reads the model's gait × d/(d + L); validation only";
+    // --- Grip as studies measure it (validate only; grip helper, issue 12) ----------------
+    // Read by `validate::dynamometer::measured_grip`, never by `sarcosim run`: how a study's
+    // dynamometer and hands rule read the model's grip (Dodds 2014: Jamar-type, maximum of
+    // both hands). Fixed, so parameter draws consume nothing for them.
+    grip_smedley_per_jamar = "grip.smedley_per_jamar": 0.925, "ratio", Positive, Fixed,
+        "D: two method comparisons that disagree, pooled with equal weights on the log scale (a random-effects pool of two heterogeneous studies; rule chosen before any run): Benton 2022 PLoS One 17:e0270132 (67 US adults aged 76.2, both devices in random order on two days): Smedley spring 23.4 vs Jamar hydraulic 27.4 kg on day 1, 21.8 vs 25.3 kg on day 2 (V, abstract), ratio 0.855, larger differences in women and over 75 (V); Lessof 2023 PLoS One 18:e0289052 (randomised cross-over, 118 British adults aged 45-74): hydraulic and spring-gauge devices differed by 0.2 kg (95 % CI -0.8 to 1.3) (V, abstract), ratio about 1.0. sqrt(0.855 x 1.0) = 0.925; range 0.855-1.0 (the two studies, A, not drawn)",
+        "Grip read by a Smedley-type spring dynamometer per kg read by the Jamar hydraulic; validation only";
+    grip_takei_per_jamar = "grip.takei_digital_per_jamar": 1.0, "ratio", Positive, Fixed,
+        "U: Savas 2023 J Clin Med 12:4260 (110 outpatients over 60, Jamar hydraulic as the reference): the Takei T.K.K. 5401 digital 'overestimated' grip, by differences that 'might be disregarded in clinical practice' (V, abstract); the size was not read, so 1.0 (no conversion) until it is: the true factor is above 1. Lessof 2023 PLoS One 18:e0289052 found two other electronic dynamometers (Jamar Plus+ Digital, Nottingham Electronic) 4-5 kg above the hydraulic (V, abstract), not the Takei",
+        "Grip read by the Takei digital dynamometer (NHANES) per kg read by the Jamar hydraulic; validation only";
+    grip_mean_of_hands = "grip.mean_of_hands_per_max": 0.95, "ratio", Positive, Fixed,
+        "D: Petersen 1989 Am J Occup Ther 43:444 (310 adults, Jamar): the dominant hand 12.7 % stronger in right-handers, equal in left-handers (V, abstract); Incel 2002 Singapore Med J 43:234 (149 adults, Jamar): 8.2 % and 3.2 % (P), the nondominant hand stronger in 10.9 % of right-handers and 33 % of left-handers (V). With 90 % right-handed (A) the nondominant hand reads 0.90-0.93 of the dominant, the mean of the two 0.95-0.965 of the dominant, and the maximum exceeds the dominant by about 0.5 % (A: only the few with a stronger nondominant hand, by little), so 0.945-0.96 of the maximum: 0.95 (range 0.94-0.96, A, not drawn)",
+        "Each hand's best grip averaged over both hands, per the maximum over both hands; validation only";
+    grip_dominant_hand = "grip.dominant_per_max": 0.995, "ratio", Positive, Fixed,
+        "D: as for grip.mean_of_hands_per_max (Petersen 1989 V, Incel 2002 V/P): the maximum of both hands exceeds the dominant hand's only in the 7-14 % whose nondominant hand is stronger, by a few per cent, so the dominant hand reads about 0.995 of the maximum (A; range 0.99-1.0, not drawn)",
+        "Grip of the dominant hand only, per the maximum over both hands; validation only";
 }
 
 /// The table row of a parameter, by name.

@@ -13,6 +13,7 @@
 
 pub mod calibrate;
 pub mod definitions;
+pub mod dynamometer;
 pub mod east_asian;
 pub mod imis;
 pub mod independent;
