@@ -489,6 +489,13 @@ parameter_table! {
     grip_dominant_hand = "grip.dominant_per_max": 0.995, "ratio", Positive, Fixed,
         "D: as for grip.mean_of_hands_per_max (Petersen 1989 V, Incel 2002 V/P): the maximum of both hands exceeds the dominant hand's only in the 7-14 % whose nondominant hand is stronger, by a few per cent, so the dominant hand reads about 0.995 of the maximum (A; range 0.99-1.0, not drawn)",
         "Grip of the dominant hand only, per the maximum over both hands; validation only";
+    // --- Body size: BMI and mortality (body helper, issue 12 third set) ---------------------
+    bmi_hr_per_5 = "mortality.bmi_hr_per_5": 1.29, "", Positive, Fixed,
+        "Global BMI Mortality Collaboration 2016 Lancet 388:776 (never-smokers without chronic disease, first 5 years excluded): above 25 kg/m² mortality rises log-linearly, HR 1.29 (1.26-1.32) per 5 kg/m² in North America (V); the HR is smaller at older ages and overlaps the model's diabetes and heart-failure HRs (A: not adjusted)",
+        "Mortality hazard ratio per 5 kg/m² of BMI above `mortality.bmi_hr_floor`";
+    bmi_hr_floor = "mortality.bmi_hr_floor": 25.0, "kg/m²", Positive, Fixed,
+        "Global BMI Mortality Collaboration 2016 Lancet 388:776: mortality minimal at 20-25 kg/m² (HR 1.00 at 20-22.5 and 22.5-25) (V)",
+        "BMI above which the BMI mortality gradient applies (HR 1 at and below it)";
 }
 
 /// The table row of a parameter, by name.

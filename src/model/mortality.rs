@@ -107,7 +107,7 @@ pub fn hazard_ratio(person: &Person, grip_reference: f64, p: &Params) -> f64 {
         grip_hr
     };
     let cond = p.condition_hr();
-    let mut hr = muscle_hr;
+    let mut hr = muscle_hr * bmi_hr(person.bmi(), p);
     for (c, h) in cond.iter().enumerate() {
         if person.has(c) {
             hr *= h;
@@ -116,9 +116,35 @@ pub fn hazard_ratio(person: &Person, grip_reference: f64, p: &Params) -> f64 {
     hr
 }
 
+/// Mortality hazard ratio of a BMI: 1 at and below `mortality.bmi_hr_floor`, rising
+/// log-linearly above it by `mortality.bmi_hr_per_5` per 5 kg/m² (Global BMI Mortality
+/// Collaboration 2016). Like the other ratios it multiplies a baseline that
+/// `crate::reference::calibrate` rescales, so the reference population still follows the
+/// life table; what it changes is who survives: heavier persons die sooner, so the mean
+/// BMI of the survivors falls with age.
+#[inline]
+pub fn bmi_hr(bmi: f64, p: &Params) -> f64 {
+    let excess = (bmi - p.bmi_hr_floor).max(0.0);
+    if excess == 0.0 {
+        1.0
+    } else {
+        p.bmi_hr_per_5.powf(excess / 5.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bmi_hazard_ratio_is_one_at_the_floor_and_rises_by_the_source() {
+        let p = Params::central();
+        assert_eq!(bmi_hr(20.0, &p), 1.0);
+        assert_eq!(bmi_hr(p.bmi_hr_floor, &p), 1.0);
+        assert!((bmi_hr(p.bmi_hr_floor + 5.0, &p) - 1.29).abs() < 1e-12);
+        assert!((bmi_hr(p.bmi_hr_floor + 10.0, &p) - 1.29 * 1.29).abs() < 1e-12);
+        assert!(bmi_hr(32.0, &p) > bmi_hr(28.0, &p));
+    }
 
     #[test]
     fn the_table_reproduces_its_qx_and_rises_with_age() {
