@@ -315,6 +315,7 @@ impl Model {
         };
         self.hazard[s][age]
             * muscle_hr
+            * mortality::bmi_hr(person.bmi(), p)
             * self.bounds.condition_hr[usize::from(person.conditions & 0b1_1111)]
             * (1.0 + 1e-9)
     }
