@@ -552,3 +552,27 @@ fn the_bmi_gradient_thins_heavy_persons_and_keeps_the_table() {
     eprintln!("survivors' mean BMI at 80: {with:.2} with the gradient, {without:.2} without");
     assert!(with < without - 0.3, "with {with:.2}, without {without:.2}");
 }
+
+/// The starting ALM/height² rises with BMI by `population.almi_per_bmi` at every age and
+/// sex (`population::mean_almi`), and the SD at a given BMI is Gould 2013's total SD at the
+/// young reference (men 0.93, women 0.77 kg/m²) less the part BMI explains with a BMI SD of
+/// 4.5, as the table's sources state: a new slope must bring its SDs with it.
+#[test]
+fn mean_almi_rises_with_bmi_by_the_table_slope_and_the_sds_add_up() {
+    let p = Params::central();
+    let model = reference::calibrated_model(p.clone(), "1m".parse().unwrap());
+    for female in [false, true] {
+        for age in [30.0, 50.0, 70.0, 85.0] {
+            let rise = population::mean_almi(age, female, 32.0, &model)
+                - population::mean_almi(age, female, 22.0, &model);
+            assert!(
+                (rise - 10.0 * p.almi_per_bmi).abs() < 1e-9,
+                "age {age} female {female}: {rise}"
+            );
+        }
+    }
+    for (sd, total) in [(p.almi_sd_m, 0.93), (p.almi_sd_f, 0.77)] {
+        let implied = (sd * sd + (p.almi_per_bmi * 4.5).powi(2)).sqrt();
+        assert!((implied - total).abs() < 0.01, "{implied:.3} vs {total}");
+    }
+}
