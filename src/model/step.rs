@@ -109,6 +109,8 @@ pub struct HazardBounds {
     pub grip_hr: [UpperBound; 2],
     /// The product of the mortality hazard ratios of the conditions in a bitmask.
     pub condition_hr: [f64; 32],
+    /// The BMI mortality hazard ratio ([`mortality::bmi_hr`]), BMI 10-90 kg/m².
+    pub bmi_hr: UpperBound,
 }
 
 impl HazardBounds {
@@ -128,6 +130,7 @@ impl HazardBounds {
                     .fold(1.0, |acc, (_, h)| acc * h)
                     * (1.0 + 1e-9)
             }),
+            bmi_hr: UpperBound::new(10.0, 90.0, 640, |b| mortality::bmi_hr(b, p)),
         }
     }
 }
@@ -315,7 +318,7 @@ impl Model {
         };
         self.hazard[s][age]
             * muscle_hr
-            * mortality::bmi_hr(person.bmi(), p)
+            * self.bounds.bmi_hr.upper(person.bmi())
             * self.bounds.condition_hr[usize::from(person.conditions & 0b1_1111)]
             * (1.0 + 1e-9)
     }
