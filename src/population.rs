@@ -19,6 +19,7 @@
 use crate::microdata::columns::CONDITION_COLUMNS;
 use crate::microdata::{Col, Microdata};
 use crate::model::body;
+use crate::model::cohort;
 use crate::model::mortality::StartLaw;
 use crate::model::stature::{self, REFERENCE_AGE};
 use crate::model::{Model, Person};
@@ -42,7 +43,8 @@ pub fn mean_almi(age: f64, female: bool, bmi: f64, model: &Model) -> f64 {
         + p.almi_per_bmi * (bmi - 27.0)
 }
 
-/// Mean grip per kg ALM of a person of this age and sex, on the same law.
+/// Mean grip per kg ALM of a person of this age and sex, on the same law, in the birth
+/// cohort of that age ([`crate::model::cohort`]: a starting population is a cross-section).
 pub fn mean_quality(age: f64, female: bool, model: &Model) -> f64 {
     let p = &model.params;
     let at65 = if female {
@@ -51,6 +53,7 @@ pub fn mean_quality(age: f64, female: bool, model: &Model) -> f64 {
         p.quality_mean_65_m
     };
     at65 * StartLaw::at(&model.start_law.log_quality, female, age).exp()
+        * cohort::quality_factor(age, p)
 }
 
 /// Which cohort person `id` belongs to: a keyed uniform against the normalised shares.
@@ -272,6 +275,7 @@ pub fn sample_person(
         start_age: age,
         height: b.height,
         peak_height: b.peak_height,
+        cohort_level: cohort::quality_factor(age, p),
         weight: b.bmi * b.height * b.height,
         fat: body::start_fat(b.bmi * b.height * b.height, b.bmi, age, female),
         alm_base: b.alm / (1.0 + train_adapt),

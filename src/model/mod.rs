@@ -10,6 +10,7 @@
 pub mod body;
 pub mod bounds;
 pub mod classify;
+pub mod cohort;
 pub mod gait;
 pub mod hormones;
 pub mod hospital;

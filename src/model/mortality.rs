@@ -87,7 +87,10 @@ pub fn life_table_hazard() -> AgeTable {
 
 /// The person's hazard ratio against a person with no conditions and reference grip.
 /// Sarcopenia and low grip overlap (sarcopenia is defined by low grip), so the larger of
-/// the two applies, not their product.
+/// the two applies, not their product. The reference grip is that of the person's own
+/// birth cohort (`person.cohort_level`, [`super::cohort`]): a period life table gives each
+/// cohort the rates of the persons of its age now, so a cohort's level of grip does not
+/// move its mortality; only the person's distance from it does.
 #[inline]
 pub fn hazard_ratio(person: &Person, grip_reference: f64, p: &Params) -> f64 {
     let per_5kg = if person.female {
@@ -95,7 +98,7 @@ pub fn hazard_ratio(person: &Person, grip_reference: f64, p: &Params) -> f64 {
     } else {
         p.grip_hr_per_5kg_m
     };
-    let deficit = ((grip_reference - person.grip()) / 5.0).max(0.0);
+    let deficit = ((grip_reference * person.cohort_level - person.grip()) / 5.0).max(0.0);
     let grip_hr = if deficit == 0.0 {
         1.0 // = per_5kg⁰
     } else {

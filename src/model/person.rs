@@ -15,6 +15,10 @@ pub struct Person {
     pub height: f64,
     /// Adult (peak) height, m.
     pub peak_height: f64,
+    /// Grip per kg ALM of the person's birth cohort relative to the cohort aged 65 at the
+    /// start ([`super::cohort::quality_factor`] of the starting age): the grip hazard ratio
+    /// of death compares the person with the reference grip of their own cohort.
+    pub cohort_level: f64,
     /// Body weight, kg: fat + ALM + the rest of the lean mass (held constant), moved by
     /// every change of fat and ALM.
     pub weight: f64,
@@ -125,6 +129,7 @@ pub(crate) mod tests {
             start_age: 50.0,
             height,
             peak_height: height,
+            cohort_level: 1.0,
             weight,
             fat: 0.3 * weight,
             alm_base: if female { 17.0 } else { 25.0 },

@@ -10,6 +10,7 @@
 
 use super::bounds::UpperBound;
 use super::classify::{classify_with, Measures};
+use super::cohort;
 use super::gait::Morbidity;
 use super::illness::OnsetBounds;
 use super::mortality::{self, AgeTable, Reference, StartLaw, MAX_AGE};
@@ -261,6 +262,17 @@ impl Model {
         );
     }
 
+    /// The person as a cross-section taken when they entered would show them: their grip
+    /// per kg ALM moved to the birth cohort of their present age ([`super::cohort`]), and
+    /// the classification that follows. Read by designs that follow one cohort.
+    pub fn cross_sectional(&self, person: &Person) -> Person {
+        let mut view = person.clone();
+        view.quality_base *=
+            cohort::view_factor(person.age, person.start_age, person.female, &self.params);
+        self.reclassify(&mut view);
+        view
+    }
+
     /// The person's yearly hazard of death now.
     #[inline]
     pub fn death_rate(&self, person: &Person) -> f64 {
@@ -310,7 +322,8 @@ impl Model {
         let s = usize::from(person.female);
         // Via i32: a float→usize cast is a dozen instructions on x86-64, and ages fit.
         let age = (person.age.max(0.0) as i32 as usize).min(MAX_AGE);
-        let deficit = ((self.grip_reference[s] - person.grip()) / 5.0).max(0.0);
+        let deficit =
+            ((self.grip_reference[s] * person.cohort_level - person.grip()) / 5.0).max(0.0);
         let grip_hr = if deficit == 0.0 {
             1.0
         } else {

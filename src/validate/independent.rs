@@ -350,12 +350,13 @@ fn grip_course(l: &[Life], rows: &mut Vec<Row>) {
                     ids.iter()
                         .filter_map(|&i| l[i].get(k85))
                         .filter(|s| s.alive && s.female == female)
-                        .map(|s| s.grip),
+                        .map(|s| s.own_grip),
                 );
+                // Within-person: the followed persons' own grip, at 85 as at 90.
                 let lost = mean(
                     ids.iter()
                         .filter(|&&i| l[i].len() > k90 && l[i][k90].alive && l[i][k90].female == female)
-                        .map(|&i| l[i][k85].grip - l[i][k90].grip),
+                        .map(|&i| l[i][k85].own_grip - l[i][k90].own_grip),
                 );
                 100.0 * lost / at85 / 5.0
             }),

@@ -40,7 +40,7 @@ use crate::params::Params;
 use crate::reference;
 use crate::scenario::{parse_scenario, Scenario};
 use serde::Serialize;
-use sim::{simulate, Life};
+use sim::{simulate, How, Life};
 use stats::Estimate;
 
 /// The validation designs, shipped with the project.
@@ -236,17 +236,21 @@ pub fn run_designs(params: &Params, hazard: &mortality::Reference, opts: &Option
     let arms = |s: &Scenario| -> Vec<Vec<Life>> {
         let model = Model::new(params.clone(), s.step, hazard);
         (0..s.arms.len())
-            .map(|arm| simulate(s, &model, n, arm))
+            .map(|arm| simulate(s, &model, n, arm, How::AsLived))
             .collect()
     };
     let first = |s: &Scenario| arms(s).swap_remove(0);
+    let followed = |s: &Scenario| {
+        let model = Model::new(params.clone(), s.step, hazard);
+        simulate(s, &model, n, 0, How::CrossSection)
+    };
     Runs {
-        ageing: first(&sc[0]),
+        ageing: followed(&sc[0]),
         abc: first(&sc[1]),
         trial: arms(&sc[2]),
         bed: first(&sc[3]),
         cross: first(&sc[4]),
-        life: first(&sc[5]),
+        life: followed(&sc[5]),
         testosterone: arms(&sc[6]),
         east_asian: own_population(&sc[7], params, NON_US_SCALE * n),
         params: params.clone(),
@@ -281,7 +285,7 @@ fn own_population(s: &Scenario, params: &Params, n: u64) -> Vec<Life> {
     let hazard =
         reference::calibrate_on(&p, &s.mortality.life_table, &s.mortality.reference_cohort);
     let model = Model::new(p, s.step, &hazard);
-    simulate(s, &model, n, 0)
+    simulate(s, &model, n, 0, How::CrossSection)
 }
 
 /// Runs the whole suite with the central parameters (mortality calibrated as in a run).

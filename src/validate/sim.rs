@@ -21,7 +21,12 @@ pub struct Snap {
     pub weight: f64,
     pub alm: f64,
     pub almi: f64,
+    /// Grip as the design reads it: in a design that follows one cohort, as a
+    /// cross-section would show this person's age ([`How::CrossSection`]); gait and the
+    /// classifications follow it.
     pub grip: f64,
+    /// The person's own grip: what within-person changes read.
+    pub own_grip: f64,
     pub gait: f64,
     pub ewgsop2: u8,
     pub awgs: u8,
@@ -37,6 +42,18 @@ pub struct Snap {
     pub died: bool,
 }
 
+/// How a design's records are read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum How {
+    /// As the persons are: a design whose persons start in their own birth cohorts.
+    #[default]
+    AsLived,
+    /// A design that follows one cohort from a fixed age, read at each age as the
+    /// cross-section the published figures come from (each age its own birth cohort,
+    /// [`crate::model::cohort`]); within-person changes read [`Snap::own_grip`].
+    CrossSection,
+}
+
 /// One person's snapshots, record 0 (the start) first.
 pub type Life = Vec<Snap>;
 
@@ -49,19 +66,23 @@ pub struct Snaps {
     records: usize,
     admissions: u16,
     died: bool,
+    how: How,
 }
 
 impl Snaps {
-    pub fn new(records: usize) -> Self {
+    pub fn new(records: usize, how: How) -> Self {
         Self {
             life: Vec::with_capacity(records),
             records,
             admissions: 0,
             died: false,
+            how,
         }
     }
 
-    fn push(&mut self, model: &Model, p: &Person) {
+    fn push(&mut self, model: &Model, person: &Person) {
+        let view = (self.how == How::CrossSection).then(|| model.cross_sectional(person));
+        let p = view.as_ref().unwrap_or(person);
         self.life.push(Snap {
             alive: p.alive,
             female: p.female,
@@ -71,6 +92,7 @@ impl Snaps {
             alm: p.alm(),
             almi: p.alm_index(),
             grip: p.grip(),
+            own_grip: person.grip(),
             gait: model.gait(p),
             ewgsop2: p.class.ewgsop2,
             awgs: p.class.awgs,
@@ -108,15 +130,15 @@ impl Observer for Snaps {
     }
 }
 
-/// Simulates persons `0..n` of arm `arm` of `scenario` (draw 0).
-pub fn simulate(scenario: &Scenario, model: &Model, n: u64, arm: usize) -> Vec<Life> {
+/// Simulates persons `0..n` of arm `arm` of `scenario` (draw 0), its records read `how`.
+pub fn simulate(scenario: &Scenario, model: &Model, n: u64, arm: usize, how: How) -> Vec<Life> {
     let schedule = Schedule::new(scenario.record_steps());
     let interventions = &scenario.arms[arm].interventions;
     (0..n)
         .into_par_iter()
         .map(|id| {
             let start = population::sample(id, &scenario.cohorts, model, scenario.seed, 0);
-            let mut snaps = Snaps::new(schedule.records());
+            let mut snaps = Snaps::new(schedule.records(), how);
             let subject = Subject {
                 start: &start,
                 interventions,

@@ -159,7 +159,7 @@ fn grip_lost_per_year(
         let life = &l[i];
         ks.clone().filter_map(move |k| {
             let (a, b) = (life.get(k)?, life.get(k + 1)?);
-            (a.alive && b.alive && a.female == female).then_some(a.grip - b.grip)
+            (a.alive && b.alive && a.female == female).then_some(a.own_grip - b.own_grip)
         })
     }))
 }
