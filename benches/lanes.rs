@@ -1174,19 +1174,25 @@ fn setup() -> Setup {
 }
 
 /// The lanes end every life exactly as `Model::step` does (panics otherwise).
+///
+/// The lanes (`group`) and `scalar_step` copy `Model::step`'s arithmetic: a change to the
+/// step (a new term, a new state variable) must be copied here too, or this check fails.
+const STALE: &str = "benches/lanes.rs copies Model::step's arithmetic into its lanes and \
+                     scalar_step: has the step changed without them?";
+
 fn check_identical(name: &str, lanes: &Ends, today: &Ends) {
     assert_eq!(lanes.len(), today.len(), "{name}: persons");
     for ((a, sa), (b, sb)) in lanes.iter().zip(today) {
         assert_eq!(a.id, b.id);
         assert_eq!(
             sa, sb,
-            "{name}: person {} lived a different number of steps",
+            "{name}: person {} lived a different number of steps ({STALE})",
             a.id
         );
         assert_eq!(
             format!("{a:?}"),
             format!("{b:?}"),
-            "{name}: person {} ends in a different state",
+            "{name}: person {} ends in a different state ({STALE})",
             a.id
         );
     }
