@@ -378,6 +378,7 @@ struct Soa {
     recovery_debt: Vec<f64>,
     admission_propensity: Vec<f64>,
     morbidity: Vec<f64>,
+    cohort_level: Vec<f64>,
     class: Vec<Classification>,
     /// `sarcopenic()` of `class`, as a lane-friendly flag.
     sarcopenic: Vec<bool>,
@@ -428,6 +429,7 @@ impl Soa {
         self.recovery_debt.push(p.recovery_debt);
         self.admission_propensity.push(p.admission_propensity);
         self.morbidity.push(p.morbidity);
+        self.cohort_level.push(p.cohort_level);
         self.class.push(p.class);
         self.sarcopenic.push(p.class.sarcopenic());
         self.muscle.push(muscle);
@@ -545,6 +547,7 @@ impl Soa {
                 recovery_debt,
                 admission_propensity,
                 morbidity,
+                cohort_level,
                 class,
                 sarcopenic,
                 muscle,
@@ -631,6 +634,7 @@ fn group<const L: usize>(model: &Model, t: &Tables, s: &mut Soa, b: usize) -> u6
     let sarcopenic0 = load!(s.sarcopenic, b, L);
     let class0 = load!(s.class, b, L);
     let peak_height = load!(s.peak_height, b, L);
+    let cohort_level = load!(s.cohort_level, b, L);
 
     // Rare: in bed.
     let mut rare = [false; L];
@@ -934,7 +938,7 @@ fn group<const L: usize>(model: &Model, t: &Tables, s: &mut Soa, b: usize) -> u6
             sarcopenic[i] = class[i].sarcopenic();
             let sx = usize::from(female[i]);
             let a = (new_age[i].max(0.0) as i32 as usize).min(MAX_AGE);
-            let deficit = ((model.grip_reference[sx] - grip[i]) / 5.0).max(0.0);
+            let deficit = ((model.grip_reference[sx] * cohort_level[i] - grip[i]) / 5.0).max(0.0);
             let grip_hr = if deficit == 0.0 {
                 1.0
             } else {
