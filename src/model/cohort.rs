@@ -31,14 +31,23 @@ pub fn quality_factor(age: f64, p: &Params) -> f64 {
     (-(1.0 + p.quality_cohort_trend).ln() * decades).exp()
 }
 
-/// The factor that turns the grip of a person followed from `entry` to `age` into the grip
-/// of a person of the same age in a cross-section taken when the followed cohort entered:
-/// the quality of the older cohort and the square of its shorter adult height (ALM scales
-/// with height² at a given ALM/height²), both relative to the followed cohort's.
+/// How a person followed from `entry` to `age` would look in a cross-section taken when the
+/// followed cohort entered, as the older cohort of their present age: (grip per kg ALM,
+/// height) relative to the followed cohort's. ALM, weight and fat scale with the square of
+/// the height ratio (ALM/height² and BMI unchanged), so grip falls by
+/// `quality × height²` ([`view_factor`]).
+#[inline]
+pub fn view(age: f64, entry: f64, female: bool, p: &Params) -> (f64, f64) {
+    let height = stature::mean_peak(age, female, p) / stature::mean_peak(entry, female, p);
+    (quality_factor(age, p) / quality_factor(entry, p), height)
+}
+
+/// The factor on grip of the cross-sectional [`view`]: the older cohort's quality and the
+/// square of its shorter adult height.
 #[inline]
 pub fn view_factor(age: f64, entry: f64, female: bool, p: &Params) -> f64 {
-    let height = stature::mean_peak(age, female, p) / stature::mean_peak(entry, female, p);
-    quality_factor(age, p) / quality_factor(entry, p) * height * height
+    let (quality, height) = view(age, entry, female, p);
+    quality * height * height
 }
 
 #[cfg(test)]
@@ -74,6 +83,25 @@ mod tests {
         assert_eq!(hr, hazard_ratio(&same, older.grip(), &p));
         // The same grip judged against the 65-year-olds' cohort would be a deficit.
         assert!(hazard_ratio(&same, reference, &p) > hr);
+    }
+
+    #[test]
+    fn the_cross_sectional_view_keeps_almi_and_bmi_and_scales_the_body() {
+        let model = crate::reference::calibrated_model(
+            Params::central(),
+            "1m".parse::<crate::time::Duration>().unwrap(),
+        );
+        let mut p = crate::model::person::tests::adult(true);
+        p.age = 80.0;
+        let v = model.cross_sectional(&p);
+        let (q, h) = view(80.0, 50.0, true, &model.params);
+        assert!(h < 1.0 && q < 1.0);
+        assert!((v.alm_index() - p.alm_index()).abs() < 1e-12);
+        assert!((v.bmi() - p.bmi()).abs() < 1e-12);
+        assert!((v.alm() - p.alm() * h * h).abs() < 1e-12);
+        assert!((v.grip() - p.grip() * view_factor(80.0, 50.0, true, &model.params)).abs() < 1e-9);
+        // The followed person's own state is untouched: the view is a copy.
+        assert_eq!(p.age, 80.0);
     }
 
     #[test]

@@ -262,13 +262,22 @@ impl Model {
         );
     }
 
-    /// The person as a cross-section taken when they entered would show them: their grip
-    /// per kg ALM moved to the birth cohort of their present age ([`super::cohort`]), and
-    /// the classification that follows. Read by designs that follow one cohort.
+    /// The person as a cross-section taken when they entered would show them: moved to the
+    /// birth cohort of their present age ([`super::cohort::view`]) — its grip per kg ALM and
+    /// its shorter adult height, with ALM, weight and fat scaled by the height ratio²
+    /// (ALM/height² and BMI kept) — and the classification that follows. Read by designs
+    /// that follow one cohort.
     pub fn cross_sectional(&self, person: &Person) -> Person {
+        let (quality, height) =
+            cohort::view(person.age, person.start_age, person.female, &self.params);
         let mut view = person.clone();
-        view.quality_base *=
-            cohort::view_factor(person.age, person.start_age, person.female, &self.params);
+        view.quality_base *= quality;
+        view.height *= height;
+        view.peak_height *= height;
+        let area = height * height;
+        view.alm_base *= area;
+        view.weight *= area;
+        view.fat *= area;
         self.reclassify(&mut view);
         view
     }

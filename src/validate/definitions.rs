@@ -147,7 +147,8 @@ fn jackson(l: &[Life], rows: &mut Vec<Row>) {
         ),
         estimate(n, |it| {
             let ids: Vec<usize> = it.collect();
-            let alm = |s: &Snap| s.alm;
+            // Within-person: the followed men's own ALM.
+            let alm = |s: &Snap| s.own_alm;
             100.0 * (at(&ids, 47, alm) / at(&ids, 30, alm) - 1.0)
         }),
     ));

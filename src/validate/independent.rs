@@ -397,7 +397,9 @@ fn body_size(l: &[Life], rows: &mut Vec<Row>) {
     let n = l.len();
     let slope = |it: &mut dyn Iterator<Item = usize>, a0: u32, a1: u32| {
         let ids: Vec<usize> = it.collect();
-        let w = |a| mean(recs(l, &mut ids.iter().copied(), Some(false), a, a).map(|s| s.weight));
+        // Within-person: the followed men's own weight.
+        let w =
+            |a| mean(recs(l, &mut ids.iter().copied(), Some(false), a, a).map(|s| s.own_weight));
         (w(a1) - w(a0)) / f64::from(a1 - a0)
     };
     for (id, a0, a1, v, acc) in [

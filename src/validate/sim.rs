@@ -15,11 +15,15 @@ pub struct Snap {
     pub alive: bool,
     pub female: bool,
     pub age: f64,
-    /// Current height, m.
+    /// Current height, m (in a design read as a cross-section, of the cohort of this age,
+    /// as weight, ALM and grip).
     pub height: f64,
     /// Body weight, kg.
     pub weight: f64,
     pub alm: f64,
+    /// The person's own weight and ALM: what within-person changes read.
+    pub own_weight: f64,
+    pub own_alm: f64,
     pub almi: f64,
     /// Grip as the design reads it: in a design that follows one cohort, as a
     /// cross-section would show this person's age ([`How::CrossSection`]); gait and the
@@ -50,7 +54,7 @@ pub enum How {
     AsLived,
     /// A design that follows one cohort from a fixed age, read at each age as the
     /// cross-section the published figures come from (each age its own birth cohort,
-    /// [`crate::model::cohort`]); within-person changes read [`Snap::own_grip`].
+    /// [`crate::model::cohort`]); within-person changes read the `own_*` fields of [`Snap`].
     CrossSection,
 }
 
@@ -93,6 +97,8 @@ impl Snaps {
             almi: p.alm_index(),
             grip: p.grip(),
             own_grip: person.grip(),
+            own_weight: person.weight,
+            own_alm: person.alm(),
             gait: model.gait(p),
             ewgsop2: p.class.ewgsop2,
             awgs: p.class.awgs,
