@@ -146,14 +146,14 @@ fn clocks_of(seed: u64, draw: u32, person: u64) -> [Clock; CLOCKS] {
 
 // ---------------------------------------------------------------------------------------
 // Tables of the model whose cells are private, rebuilt with the model's own expressions
-// (so with the same values): the onset bounds by quarter year and the age shape's cubics.
+// (so with the same values): the onset bounds by quarter year; the age shape's cubics from
+// `AgeShape::cubics`.
 
 struct Tables {
     /// `OnsetBounds::rows`.
     onset_rows: Vec<[f64; 5]>,
-    /// `AgeShape`: first age and the cubics by month.
-    shape_from: f64,
-    shape_cells: Vec<[f64; 4]>,
+    /// `AgeShape` of the mass loss, men and women: first age and the cubics by month.
+    shape: [(f64, Vec<[f64; 4]>); 2],
     /// `illness::breakdown_term` of every condition set.
     breakdown: [f64; 32],
 }
@@ -172,29 +172,10 @@ impl Tables {
                 base.map(|b| b * factor * dt * (1.0 + 1e-9))
             })
             .collect();
-        let from = p.age_loss_onset + muscle::AgeShape::EXACT_YEARS;
-        let h = 1.0 / 12.0;
-        let span = 75.0 - p.age_loss_onset;
-        let gamma = p.age_loss_shape;
-        let f = |a: f64| muscle::age_shape(a, p);
-        let hdf = |a: f64| h * gamma / span * ((a - p.age_loss_onset) / span).powf(gamma - 1.0);
-        let n = ((130.0 - from) * 12.0f64).max(0.0) as usize;
-        let shape_cells = (0..n)
-            .map(|i| {
-                let (a0, a1) = (from + i as f64 * h, from + (i + 1) as f64 * h);
-                let (f0, f1, d0, d1) = (f(a0), f(a1), hdf(a0), hdf(a1));
-                [
-                    f0,
-                    d0,
-                    3.0 * (f1 - f0) - 2.0 * d0 - d1,
-                    2.0 * (f0 - f1) + d0 + d1,
-                ]
-            })
-            .collect();
         Self {
             onset_rows,
-            shape_from: from,
-            shape_cells,
+            shape: [false, true]
+                .map(|female| muscle::AgeShape::cubics(muscle::Shape::mass(p, female))),
             breakdown: std::array::from_fn(|m| illness::breakdown_term(m as u8, p)),
         }
     }
@@ -271,7 +252,7 @@ fn scalar_step(model: &Model, t: &Tables, person: &mut Person, c: &mut [Clock; C
     if !person.female {
         person.testosterone *= model.k.testosterone;
     }
-    let shape = model.age_shape.at(person.age);
+    let shape = model.age_shape[usize::from(person.female)].at(person.age);
     let alm_before = person.alm();
     // Mass.
     let m = &Modifiers::NONE;
@@ -337,8 +318,9 @@ fn scalar_step(model: &Model, t: &Tables, person: &mut Person, c: &mut [Clock; C
     } else {
         p.quality_loss_75_m
     };
+    let q_shape = model.quality_shape.at(person.age);
     person.quality_base *=
-        muscle::exp_near_zero(-(q75 * shape) * dt - p.bed_quality_loss * f64::from(bed_days));
+        muscle::exp_near_zero(-(q75 * q_shape) * dt - p.bed_quality_loss * f64::from(bed_days));
     person.age += dt;
     person.height = person.peak_height - model.stature.loss(person.age, person.female);
     model.reclassify(person);
@@ -737,11 +719,12 @@ fn group<const L: usize>(model: &Model, t: &Tables, s: &mut Soa, b: usize) -> u6
         let mut frac = [0.0; L];
         let mut outside = false;
         for i in 0..L {
-            let tt = (age[i] - t.shape_from) * 12.0;
-            if tt >= 0.0 && tt < t.shape_cells.len() as f64 {
+            let (from, table) = &t.shape[usize::from(female[i])];
+            let tt = (age[i] - from) * 12.0;
+            if tt >= 0.0 && tt < table.len() as f64 {
                 let j = tt as i32 as usize;
                 frac[i] = tt - j as f64;
-                cells[i] = t.shape_cells[j];
+                cells[i] = table[j];
             } else {
                 outside = true;
             }
@@ -753,9 +736,10 @@ fn group<const L: usize>(model: &Model, t: &Tables, s: &mut Soa, b: usize) -> u6
         }
         if outside {
             for i in 0..L {
-                let tt = (age[i] - t.shape_from) * 12.0;
-                if !(tt >= 0.0 && tt < t.shape_cells.len() as f64) {
-                    shape[i] = model.age_shape.at(age[i]);
+                let (from, table) = &t.shape[usize::from(female[i])];
+                let tt = (age[i] - from) * 12.0;
+                if !(tt >= 0.0 && tt < table.len() as f64) {
+                    shape[i] = model.age_shape[usize::from(female[i])].at(age[i]);
                 }
             }
         }
@@ -773,8 +757,10 @@ fn group<const L: usize>(model: &Model, t: &Tables, s: &mut Soa, b: usize) -> u6
         };
         intake[i] = protein[i].max(0.0) + 0.0;
         let response = 1.0 / (1.0 + p.anabolic_resistance * (age[i] - 60.0).max(0.0));
-        let protein_term =
-            p.protein_effect * response * (intake[i].min(p.protein_plateau) - p.protein_reference);
+        let relief = (p.protein_effect
+            * response
+            * (intake[i].min(p.protein_plateau) - p.protein_reference))
+            .min(1.0);
         let since = age[i] - menopause_age[i];
         let hormone_f = if (-1.0..2.0).contains(&since) {
             -p.menopause_loss
@@ -784,8 +770,9 @@ fn group<const L: usize>(model: &Model, t: &Tables, s: &mut Soa, b: usize) -> u6
         let hormone_m =
             -p.testosterone_effect * (1.0 - testosterone[i] / p.testosterone_65).max(0.0);
         let hormones = if female[i] { hormone_f } else { hormone_m };
-        let anabolic = protein_term + hormones;
-        let catabolic = at75 * shape[i] + t.breakdown[usize::from(conditions[i] & 0b1_1111)];
+        let anabolic = hormones;
+        let catabolic =
+            at75 * shape[i] * (1.0 - relief) + t.breakdown[usize::from(conditions[i] & 0b1_1111)];
         let mps = k0 + anabolic;
         let mpb = k0 + catabolic;
         let net = (mps - mpb).min(0.0) + 0.0;
@@ -870,7 +857,9 @@ fn group<const L: usize>(model: &Model, t: &Tables, s: &mut Soa, b: usize) -> u6
         } else {
             p.quality_loss_75_m
         };
-        qx[i] = -(q75 * shape[i]) * dt - p.bed_quality_loss * 0.0;
+        // The quality shape has its own table since the measurements above (read per lane
+        // here, from the model: the prototype stays bit-identical, not vectorised).
+        qx[i] = -(q75 * model.quality_shape.at(age[i])) * dt - p.bed_quality_loss * 0.0;
         quality_base[i] = qb;
         new_age[i] = age[i] + dt;
     }

@@ -217,20 +217,21 @@ parameter_table! {
     almi_young_f = "population.almi_young_f": 6.84, "kg/m²", Positive, N { sd: 0.12 },
         "Gould 2013 Calcif Tissue Int: T-score 0 of women aged 20-39, from the T −1/−2 cut-offs 6.07/5.30 (V, derivation ours)",
         "Mean ALM/height² of women aged 30 at BMI 27 (older ages follow the model's own law)";
-    almi_sd_m = "population.almi_sd_m": 0.81, "kg/m²", Positive, Fixed,
-        "Gould 2013: total SD 0.93 at the young reference (V), less the part BMI explains (0.10 × BMI SD ≈ 4.5, A): √(0.93² − 0.45²)",
+    almi_sd_m = "population.almi_sd_m": 0.68, "kg/m²", Positive, Fixed,
+        "Gould 2013: total SD 0.93 at the young reference (V), less the part BMI explains (`population.almi_per_bmi` 0.14 × BMI SD ≈ 4.5, A): √(0.93² − 0.63²)",
         "SD of ALM/height² at a given BMI, men";
-    almi_sd_f = "population.almi_sd_f": 0.62, "kg/m²", Positive, Fixed,
-        "Gould 2013: total SD 0.77 at the young reference (V), less the part BMI explains (0.10 × BMI SD ≈ 4.5, A): √(0.77² − 0.45²)",
+    almi_sd_f = "population.almi_sd_f": 0.44, "kg/m²", Positive, Fixed,
+        "Gould 2013: total SD 0.77 at the young reference (V), less the part BMI explains (`population.almi_per_bmi` 0.14 × BMI SD ≈ 4.5, A): √(0.77² − 0.63²); Furushima 2017's residual SD at a given height and weight, 1.13 kg ÷ (1.55 m)² ≈ 0.47 (height assumed, U), agrees",
         "SD of ALM/height² at a given BMI, women";
-    almi_per_bmi = "population.almi_per_bmi": 0.10, "kg/m² per kg/m²", NonNegative,
-        Uniform { lo: 0.06, hi: 0.14 },
-        "heavier people carry more lean mass (A)", "Shift of mean ALM/height² per unit of BMI above 27";
-    quality_mean_65_m = "population.quality_mean_65_m": 1.64, "kg grip/kg ALM", Positive,
-        N { sd: 0.05 }, "C: fitted to Dodds 2014 PLoS One 9:e113637 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.85; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 1.654",
+    almi_per_bmi = "population.almi_per_bmi": 0.14, "kg/m² per kg/m²", NonNegative,
+        Uniform { lo: 0.12, hi: 0.17 },
+        "D: Furushima 2017 J Physiol Anthropol 36:34, Table 2 (913 Japanese women 20-90, DXA): ASM = 0.155·height + 0.138·weight − 16.291, so 0.138 at a given height (V); Walowski 2020 Nutrients 12:755, Table 5 (young German adults, bioimpedance skeletal muscle index at BMI 18.5-40): 0.167 men, 0.158 women per unit of BMI (V) ÷ 1.13 skeletal muscle per kg ALM (Kim 2002, P) = 0.148 / 0.140; range: 0.12 to 0.17 (above 0.171 women's would explain more than Gould's total SD)",
+        "Shift of mean ALM/height² per unit of BMI above 27 (both sexes)";
+    quality_mean_65_m = "population.quality_mean_65_m": 1.663, "kg grip/kg ALM", Positive,
+        N { sd: 0.05 }, "C: fitted to Dodds 2014 PLoS One 9:e113637 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.85; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 1.649",
         "Mean grip per kg ALM, men aged 65";
-    quality_mean_65_f = "population.quality_mean_65_f": 1.504, "kg grip/kg ALM", Positive,
-        N { sd: 0.05 }, "C: fitted to Dodds 2014 PLoS One 9:e113637 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.7; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 1.512",
+    quality_mean_65_f = "population.quality_mean_65_f": 1.517, "kg grip/kg ALM", Positive,
+        N { sd: 0.05 }, "C: fitted to Dodds 2014 PLoS One 9:e113637 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.7; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 1.506",
         "Mean grip per kg ALM, women aged 65";
     quality_sd = "population.quality_sd": 0.25, "kg grip/kg ALM", Positive, Fixed,
         "Steiber 2016 grip SD 8.5 / 5.3 kg (P)", "SD of grip per kg ALM";
@@ -240,25 +241,28 @@ parameter_table! {
     basal_turnover = "muscle.basal_turnover_per_day": 0.018, "1/day", Positive, Fixed,
         "Symons 2011, PMC3280506: mixed-muscle FSR ≈ 0.075 %/h (V)",
         "Basal fractional synthesis (= breakdown at balance) of muscle protein";
-    age_loss_75_m = "muscle.age_loss_75_m": 0.006691, "1/yr", NonNegative, N { sd: 0.001 },
-        "C: fitted to Mitchell 2012 longitudinal loss at 70-79 (Health ABC design), Park 2007, Houston 2008, Dodds 2014 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0075; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.006297",
+    age_loss_75_m = "muscle.age_loss_75_m": 0.006999, "1/yr", NonNegative, N { sd: 0.001 },
+        "C: fitted to Mitchell 2012 longitudinal loss at 70-79 (Health ABC design), Park 2007, Houston 2008, Dodds 2014 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0075; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.006908",
         "Net breakdown excess from ageing at age 75, men";
-    age_loss_75_f = "muscle.age_loss_75_f": 0.004604, "1/yr", NonNegative, N { sd: 0.001 },
-        "C: fitted to Mitchell 2012 longitudinal loss at 70-79 (Health ABC design), Park 2007, Houston 2008, Dodds 2014 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0055; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.004309",
+    age_loss_75_f = "muscle.age_loss_75_f": 0.005004, "1/yr", NonNegative, N { sd: 0.001 },
+        "C: fitted to Mitchell 2012 longitudinal loss at 70-79 (Health ABC design), Park 2007, Houston 2008, Dodds 2014 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0055; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.004775",
         "Net breakdown excess from ageing at age 75, women";
     age_loss_onset = "muscle.age_loss_onset": 45.0, "yr", NonNegative, Fixed,
         "Janssen 2000 J Appl Physiol 89:81: loss not clear until the end of the 5th decade (V)",
         "Age at which the age-related net loss begins (rises linearly after)";
-    age_loss_shape = "muscle.age_loss_shape": 1.29, "", Positive, Fixed,
-        "C: fitted to Dodds 2014 grip medians 60-90, Mitchell 2012, Bohannon 2011 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.0",
-        "Exponent γ of every age-related rate: rate(age) = rate(75) · ((age − onset)/(75 − onset))^γ";
+    age_loss_shape_m = "muscle.age_loss_shape_m": 1.034, "", Positive, Fixed,
+        "C: fitted to Kitamura 2014 Geriatr Gerontol Int 14:354 (NILS-LSA, men's leg lean loss by decade over 6 years: the 50s and 60s against the 70s) and Mitchell 2012 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.0",
+        "Exponent γ of the age-related net loss of muscle mass, men: rate(age) = rate(75) · ((age − onset)/(75 − onset))^γ";
+    age_loss_shape_f = "muscle.age_loss_shape_f": 0.8246, "", Positive, Fixed,
+        "C: fitted to Wiegmann 2021 J Musculoskelet Neuronal Interact 21:13 (Berlin, women's ALM/height² loss over 6 years at 50-59 and 60-69) and Mitchell 2012 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.0",
+        "Exponent γ of the age-related net loss of muscle mass, women";
     noise_sd = "muscle.noise_sd_per_sqrt_yr": 0.007, "1/√yr", NonNegative, Fixed,
         "RW-1 reference workload (A)", "Within-person random variation of ALM";
     // --- Nutrition ---------------------------------------------------------------------
-    protein_effect = "nutrition.protein_effect": 0.006469, "1/yr per g/kg/d", NonNegative,
-        Uniform { lo: 0.004, hi: 0.014 },
-        "C: fitted to Houston 2008 Am J Clin Nutr 87:150 (protein quintiles) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.009; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.003495",
-        "Net synthesis gained per g/kg/d of protein above the reference intake";
+    protein_effect = "nutrition.protein_effect": 0.8796, "per g/kg/d", NonNegative,
+        Uniform { lo: 0.3, hi: 1.8 },
+        "C: fitted to Houston 2008 Am J Clin Nutr 87:150 (protein quintiles: the highest lost about 40 % less lean mass than the lowest, V) by `sarcosim calibrate` (docs/calibration/fit.md); prior: 40 % over the quintiles' ≈ 0.4 g/kg/d (A), ×/÷ 2; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.7265",
+        "Share of the age-related loss of muscle relieved per g/kg/d of protein above the reference intake (at most all of it)";
     protein_reference = "nutrition.protein_reference": 0.8, "g/kg/d", Positive, Fixed,
         "RDA; Bauer 2013 JAMDA (PROT-AGE) (V)", "Intake at which protein adds nothing";
     protein_plateau = "nutrition.protein_plateau": 1.62, "g/kg/d", Positive,
@@ -273,8 +277,8 @@ parameter_table! {
         Uniform { lo: 0.0, hi: 0.01 }, "intake falls with age in older adults (A)",
         "Fall in habitual protein intake per year of age above 70";
     // --- Training -----------------------------------------------------------------------
-    training_gain_rate = "training.gain_rate": 0.08858, "1/yr", Positive, N { sd: 0.015 },
-        "C: fitted to Peterson 2011 Med Sci Sports Exerc 43:249: +1.1 kg (0.9-1.2) in ≈20 weeks by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.08; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.08899",
+    training_gain_rate = "training.gain_rate": 0.09271, "1/yr", Positive, N { sd: 0.015 },
+        "C: fitted to Peterson 2011 Med Sci Sports Exerc 43:249: +1.1 kg (0.9-1.2) in ≈20 weeks by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.08; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.09192",
         "Initial rate of ALM gain of an untrained person at the reference dose";
     training_ceiling = "training.ceiling": 0.12, "fraction", Positive, Uniform { lo: 0.08, hi: 0.16 },
         "A: trained older adults plateau some 10-15 % above their untrained mass",
@@ -300,9 +304,9 @@ parameter_table! {
     quality_detraining_rate = "training.quality_detraining_rate": 0.5, "1/yr", Positive, Fixed,
         "Esain 2017 PMC5697062: grip unchanged 3 months after stopping (V)",
         "Rate at which the training gain in quality is lost after stopping";
-    protein_training_synergy = "training.protein_synergy": 0.6947, "per g/kg/d", NonNegative,
+    protein_training_synergy = "training.protein_synergy": 0.6981, "per g/kg/d", NonNegative,
         Uniform { lo: 0.2, hi: 1.2 },
-        "C: fitted to Morton 2018 Br J Sports Med 52:376: +0.30 kg (0.09-0.52) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.7; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.8693",
+        "C: fitted to Morton 2018 Br J Sports Med 52:376: +0.30 kg (0.09-0.52) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.7; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.8619",
         "Relative boost of the training gain per g/kg/d of protein above 1.0 (capped at the plateau)";
     habit_start_per_yr = "training.habit_start_per_yr": 0.024, "1/yr", NonNegative, Fixed,
         "RW-1 reference workload (A)", "Hazard of taking up habitual training";
@@ -346,8 +350,8 @@ parameter_table! {
         Uniform { lo: 0.5, hi: 2.0 },
         "Srikanthan 2011 JCEM: each 10 % more muscle, 11 % lower insulin resistance (U)",
         "Diabetes incidence × (ALMI / sex reference)^(−k): low muscle → more diabetes";
-    loss_diabetes = "illness.loss_diabetes": 0.002494, "1/yr", NonNegative, N { sd: 0.0005 },
-        "C: fitted to Park 2007 Diabetes Care 30:1507 (leg lean −0.29 vs −0.23 kg over 3 years) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0012; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.002651",
+    loss_diabetes = "illness.loss_diabetes": 0.002694, "1/yr", NonNegative, N { sd: 0.0005 },
+        "C: fitted to Park 2007 Diabetes Care 30:1507 (leg lean −0.29 vs −0.23 kg over 3 years) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0012; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.002907",
         "Extra net muscle breakdown with type 2 diabetes";
     loss_ckd = "illness.loss_ckd": 0.002, "1/yr", NonNegative, Uniform { lo: 0.0, hi: 0.004 },
         "A", "Extra net muscle breakdown with chronic kidney disease";
@@ -358,8 +362,8 @@ parameter_table! {
     loss_cancer = "illness.loss_cancer": 0.004, "1/yr", NonNegative, Uniform { lo: 0.0, hi: 0.008 },
         "A", "Extra net muscle breakdown with cancer";
     // --- Hospital and bed rest ----------------------------------------------------------
-    admission_rate_65 = "hospital.admission_rate_65": 0.1689, "1/yr", NonNegative, N { sd: 0.02 },
-        "C: fitted to Gorina 2015 NCHS NHSR 84: 348 discharges per 1,000 aged 65+ per year by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.15; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.1712",
+    admission_rate_65 = "hospital.admission_rate_65": 0.1617, "1/yr", NonNegative, N { sd: 0.02 },
+        "C: fitted to Gorina 2015 NCHS NHSR 84: 348 discharges per 1,000 aged 65+ per year by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.15; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.1687",
         "Admission rate of a 65-year-old without conditions or sarcopenia";
     admission_age_slope = "hospital.admission_age_slope": 0.04, "1/yr", NonNegative, Fixed,
         "RW-1 (A)", "Log-linear rise of the admission rate per year of age";
@@ -368,9 +372,9 @@ parameter_table! {
     admission_sarcopenia_hr = "hospital.sarcopenia_hr": 1.52, "", Positive,
         LogNormal95 { lo: 1.24, hi: 1.86 },
         "Su 2022 J Clin Med 11:6474: HR 1.52 (V; CI U)", "Admission hazard ratio with sarcopenia";
-    admission_propensity_sd = "hospital.propensity_sd_log": 1.211, "", NonNegative,
+    admission_propensity_sd = "hospital.propensity_sd_log": 1.113, "", NonNegative,
         Uniform { lo: 0.5, hi: 1.5 },
-        "C: fitted to Gorina 2015 NCHS NHSR 84 (348 discharges but only 21.6 % hospitalised per 1,000 aged 65+ per year) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.0; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 1.353",
+        "C: fitted to Gorina 2015 NCHS NHSR 84 (348 discharges but only 21.6 % hospitalised per 1,000 aged 65+ per year) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.0; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 1.375",
         "Log-SD of each person's admission propensity (log-normal, mean 1), drawn at the start: admissions cluster in the same persons";
     stay_median_days = "hospital.stay_median_days": 4.5, "days", Positive, Fixed,
         "A: mean stay of older inpatients ≈ 5-6 days", "Median length of stay";
@@ -379,17 +383,17 @@ parameter_table! {
     bed_mps_drop = "hospital.bed_rest_mps_drop": 0.30, "fraction", Probability,
         Uniform { lo: 0.2, hi: 0.4 }, "Kortebein 2007 JAMA 297:1772: MPS −30 % in 10 days' bed rest (V)",
         "Fall of muscle protein synthesis in bed";
-    illness_mpb_rise = "hospital.illness_mpb_rise": 0.06269, "fraction", NonNegative,
+    illness_mpb_rise = "hospital.illness_mpb_rise": 0.04981, "fraction", NonNegative,
         Uniform { lo: 0.0, hi: 0.2 }, "C: the posterior median of `sarcosim calibrate --posterior` against Alley 2010 J Am Geriatr Soc 58:2085 (docs/calibration/posterior.md: 95 % 0.0015-0.130); the point fit drives it to its bound 0, so it is sampled in the posterior only (`validate::calibrate::POSTERIOR_ONLY`); engine value 0.1",
         "Rise of muscle protein breakdown during an admission for illness (not in plain bed rest)";
     bed_quality_loss = "hospital.bed_quality_loss_per_day": 0.003, "1/day", NonNegative, Fixed,
         "Kortebein 2008 J Gerontol A: strength falls faster than mass in bed rest (U)",
         "Loss of grip per kg ALM per day in bed";
-    recovery_fraction = "hospital.recovery_fraction": 0.9628, "fraction", Probability,
-        Uniform { lo: 0.5, hi: 1.0 }, "C: fitted to Alley 2010 J Am Geriatr Soc 58:2085 (extra annual lean loss after a hospital stay) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.5; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.954",
+    recovery_fraction = "hospital.recovery_fraction": 0.9529, "fraction", Probability,
+        Uniform { lo: 0.5, hi: 1.0 }, "C: fitted to Alley 2010 J Am Geriatr Soc 58:2085 (extra annual lean loss after a hospital stay) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.5; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.9308",
         "Share of the in-bed ALM loss that can be regained after discharge";
-    recovery_rate = "hospital.recovery_rate": 9.658, "1/yr", Positive, Uniform { lo: 2.0, hi: 12.0 },
-        "C: fitted to Alley 2010 J Am Geriatr Soc 58:2085 (extra annual lean loss after a hospital stay) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 4 (A); central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 18.48",
+    recovery_rate = "hospital.recovery_rate": 9.924, "1/yr", Positive, Uniform { lo: 2.0, hi: 12.0 },
+        "C: fitted to Alley 2010 J Am Geriatr Soc 58:2085 (extra annual lean loss after a hospital stay) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 4 (A); central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 117.6",
         "Rate of regaining the recoverable loss after discharge";
     // --- Mortality ----------------------------------------------------------------------
     sarcopenia_hr = "mortality.sarcopenia_hr": 1.60, "", Positive, LogNormal95 { lo: 1.24, hi: 2.06 },
@@ -414,12 +418,15 @@ parameter_table! {
     calibration_size = "mortality.calibration_persons": 4000.0, "persons per sex", Positive, Fixed,
         "engine setting", "Size of the reference population that rescales the life table";
     // --- Quality and gait ---------------------------------------------------------------
-    quality_loss_75_m = "quality.loss_75_m": 0.003399, "1/yr", NonNegative, N { sd: 0.003 },
-        "C: fitted to Dodds 2014 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.012; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.004634",
+    quality_loss_75_m = "quality.loss_75_m": 0.003131, "1/yr", NonNegative, N { sd: 0.003 },
+        "C: fitted to Dodds 2014 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.012; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.002786",
         "Yearly fall of grip per kg ALM at 75, men";
-    quality_loss_75_f = "quality.loss_75_f": 0.008984, "1/yr", NonNegative, N { sd: 0.003 },
-        "C: fitted to Dodds 2014 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.01; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.008468",
+    quality_loss_75_f = "quality.loss_75_f": 0.007297, "1/yr", NonNegative, N { sd: 0.003 },
+        "C: fitted to Dodds 2014 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.01; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.007019",
         "Yearly fall of grip per kg ALM at 75, women";
+    quality_loss_shape = "quality.age_loss_shape": 2.633, "", Positive, Fixed,
+        "C: fitted to Dodds 2014 grip medians 60-90, Mitchell 2012, Bohannon 2011 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.0",
+        "Exponent γ of the age-related fall of grip per kg ALM: rate(age) = rate(75) · ((age − onset)/(75 − onset))^γ";
     quality_cohort_trend = "quality.cohort_trend_per_decade": 0.034, "fraction per decade of birth", NonNegative,
         Uniform { lo: 0.024, hi: 0.046 },
         "Strand 2019 J Gerontol A 74:528 (Tromsø 1994-2016, 5,595 persons aged 66-84, Martin vigorimeter): cohorts born 21 years apart differ by 0.06 bar (0.04-0.07) in sex-adjusted grip, the equivalent of 5 years of age; education, height and weight explain 48 % of it (V). On Dodds 2014's cross-sectional gradient at 65-85 (1.95 %/yr of the median, men and women alike) 5 years per 21 of birth is 4.6 % per decade of birth, less the 1.2 % the model's own height trend gives (2 × 1 cm / 170 cm): 3.4 % (derivation ours); range: the unexplained 52 % alone (2.4 %) to the total (4.6 %)",
@@ -428,9 +435,9 @@ parameter_table! {
         "Bohannon 2011 Physiotherapy 97:182: 1.34 m/s at 60-69 (U)", "Mean habitual gait speed of men at 65";
     gait_65_f = "gait.speed_65_f": 1.24, "m/s", Positive, Fixed,
         "Bohannon 2011: 1.24 m/s at 60-69 (U)", "Mean habitual gait speed of women at 65";
-    gait_per_grip = "gait.per_kg_grip": 0.01134, "m/s per kg", NonNegative, Fixed,
+    gait_per_grip = "gait.per_kg_grip": 0.01198, "m/s per kg", NonNegative, Fixed,
         "C: fitted to Bohannon 2011 Physiotherapy 97:182 gait by age band by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.012", "Gait speed per kg of grip away from the sex reference";
-    gait_age_slope = "gait.age_slope_after_75": 0.02074, "m/s per yr", NonNegative, Fixed,
+    gait_age_slope = "gait.age_slope_after_75": 0.02019, "m/s per yr", NonNegative, Fixed,
         "C: fitted to Bohannon 2011 gait by age band by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.018", "Fall of gait speed per year of age above 75 beyond what grip explains";
     gait_per_condition = "gait.per_condition": 0.08, "m/s", NonNegative,
         Uniform { lo: 0.04, hi: 0.12 },

@@ -36,7 +36,7 @@ impl StartLaw {
     /// its first age).
     pub fn analytic(p: &Params) -> Self {
         let shrinking = super::stature::Shrinking::new(p);
-        let law = |loss: [f64; 2], shrinks: bool| {
+        let law = |loss: [f64; 2], shape: [super::muscle::Shape; 2], shrinks: bool| {
             let mut t = [[0.0; MAX_AGE + 1]; 2];
             for (s, row) in t.iter_mut().enumerate() {
                 let female = s == 1;
@@ -44,9 +44,7 @@ impl StartLaw {
                 let height = |a: f64| peak - shrinking.loss(a, female);
                 for (a, v) in row.iter_mut().enumerate() {
                     let age = a as f64;
-                    *v = loss[s]
-                        * (super::muscle::cumulative_age_shape(65.0, p)
-                            - super::muscle::cumulative_age_shape(age, p));
+                    *v = loss[s] * (shape[s].cumulative(65.0) - shape[s].cumulative(age));
                     if shrinks {
                         *v += 2.0 * (height(65.0) / height(age)).ln();
                     }
@@ -55,8 +53,16 @@ impl StartLaw {
             t
         };
         Self {
-            log_almi: law([p.age_loss_75_m, p.age_loss_75_f], true),
-            log_quality: law([p.quality_loss_75_m, p.quality_loss_75_f], false),
+            log_almi: law(
+                [p.age_loss_75_m, p.age_loss_75_f],
+                [false, true].map(|female| super::muscle::Shape::mass(p, female)),
+                true,
+            ),
+            log_quality: law(
+                [p.quality_loss_75_m, p.quality_loss_75_f],
+                [super::muscle::Shape::quality(p); 2],
+                false,
+            ),
         }
     }
 

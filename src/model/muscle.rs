@@ -32,20 +32,80 @@ impl Rates {
     }
 }
 
-/// Shape of every age-related rate: 0 before onset, 1 at 75, `x^γ` in between and after,
-/// with `x = (age − onset) / (75 − onset)` and `γ = muscle.age_loss_shape` (1 = linear rise,
-/// < 1 = a rise that slows in late life).
-#[inline]
-pub fn age_shape(age: f64, p: &Params) -> f64 {
-    let x = ((age - p.age_loss_onset) / (75.0 - p.age_loss_onset)).max(0.0);
-    if x == 0.0 {
-        0.0
-    } else {
-        x.powf(p.age_loss_shape)
+/// Shape of an age-related rate: 0 before onset, 1 at 75, `x^γ` in between, with
+/// `x = (age − onset) / (75 − onset)` (γ = 1: a linear rise; < 1: a rise that slows; > 1: one
+/// that speeds up). Muscle mass (one γ per sex, `muscle.age_loss_shape_m/_f`) and muscle
+/// quality (`quality.age_loss_shape`) have their own shapes: the loss of ALM is held to
+/// longitudinal DXA, the loss of grip per kg ALM to grip, and neither can buy the other.
+///
+/// After 75 the quality shape goes on rising as `x^γ` (grip falls faster in the oldest:
+/// Dodds 2014, Granic 2016), while the mass shape stays level: DXA ALM of Health ABC's
+/// 70-79-year-olds fell linearly over 9 years (Westbury 2020, Calcif Tissue Int 106:616, V),
+/// a yearly loss in kg that does not speed up past the mid-70s.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Shape {
+    pub onset: f64,
+    pub gamma: f64,
+    /// Level (1) from 75 on instead of rising as `x^γ`.
+    pub level_after_75: bool,
+}
+
+impl Shape {
+    /// The shape of the age-related loss of muscle mass of one sex.
+    pub fn mass(p: &Params, female: bool) -> Self {
+        Self {
+            onset: p.age_loss_onset,
+            gamma: if female {
+                p.age_loss_shape_f
+            } else {
+                p.age_loss_shape_m
+            },
+            level_after_75: true,
+        }
+    }
+
+    /// The shape of the age-related loss of muscle quality (grip per kg ALM).
+    pub fn quality(p: &Params) -> Self {
+        Self {
+            onset: p.age_loss_onset,
+            gamma: p.quality_loss_shape,
+            level_after_75: false,
+        }
+    }
+
+    /// The shape at `age`.
+    #[inline]
+    pub fn at(&self, age: f64) -> f64 {
+        let x = ((age - self.onset) / (75.0 - self.onset)).max(0.0);
+        if x == 0.0 {
+            0.0
+        } else if x >= 1.0 && self.level_after_75 {
+            1.0
+        } else {
+            x.powf(self.gamma)
+        }
+    }
+
+    /// Integral of the shape from onset to `age`, years.
+    #[inline]
+    pub fn cumulative(&self, age: f64) -> f64 {
+        let span = 75.0 - self.onset;
+        let x = ((age - self.onset) / span).max(0.0);
+        if x > 1.0 && self.level_after_75 {
+            span / (self.gamma + 1.0) + span * (x - 1.0)
+        } else {
+            span * x.powf(self.gamma + 1.0) / (self.gamma + 1.0)
+        }
     }
 }
 
-/// [`age_shape`] tabulated by month of age, read by cubic Hermite interpolation (the
+/// The shape of the age-related loss of muscle mass at `age` ([`Shape::mass`]).
+#[inline]
+pub fn age_shape(age: f64, female: bool, p: &Params) -> f64 {
+    Shape::mass(p, female).at(age)
+}
+
+/// A [`Shape`] tabulated by month of age, read by cubic Hermite interpolation (the
 /// value and the derivative at every month): one table read instead of a `powf` per step.
 ///
 /// Accuracy: the interpolation error is at most `h⁴/384 · max|f''''|` with `h` a month;
@@ -54,6 +114,8 @@ pub fn age_shape(age: f64, p: &Params) -> f64 {
 /// `the_table_is_within_1e-10_of_powf` checks it for several `γ`); closer to the onset,
 /// where the derivatives grow without bound, and beyond the table the exact `powf` is
 /// used. An error of 10⁻¹⁰ of a rate of ≈ 1 %/yr moves ALM by less than 10⁻¹¹ over a life.
+/// A shape level after 75 has cells of 1 from the month of 75 on (75 falls on a month
+/// boundary when the onset is a whole number of months).
 #[derive(Clone, Debug)]
 pub struct AgeShape {
     /// First age of the table.
@@ -61,8 +123,7 @@ pub struct AgeShape {
     /// Per month from `from`: the cubic `c₀ + s·(c₁ + s·(c₂ + s·c₃))` in the month's
     /// fraction `s`.
     cells: Vec<[f64; 4]>,
-    onset: f64,
-    gamma: f64,
+    shape: Shape,
 }
 
 impl AgeShape {
@@ -71,18 +132,32 @@ impl AgeShape {
     const PER_YEAR: f64 = 12.0;
     const LAST_AGE: f64 = 130.0;
 
-    pub fn new(p: &Params) -> Self {
-        let from = p.age_loss_onset + Self::EXACT_YEARS;
+    pub fn new(shape: Shape) -> Self {
+        let (from, cells) = Self::cubics(shape);
+        Self { from, cells, shape }
+    }
+
+    /// The table's first age and its cubics by month.
+    pub fn cubics(shape: Shape) -> (f64, Vec<[f64; 4]>) {
+        let Shape { onset, gamma, .. } = shape;
+        let from = onset + Self::EXACT_YEARS;
         let h = 1.0 / Self::PER_YEAR;
-        let span = 75.0 - p.age_loss_onset;
-        let gamma = p.age_loss_shape;
-        let f = |a: f64| age_shape(a, p);
-        // d/da of ((a − onset)/span)^γ, times the cell width.
-        let hdf = |a: f64| h * gamma / span * ((a - p.age_loss_onset) / span).powf(gamma - 1.0);
+        let span = 75.0 - onset;
+        let f = |a: f64| shape.at(a);
+        // d/da of ((a − onset)/span)^γ, times the cell width (left of 75 when level after).
+        let hdf = |a: f64| h * gamma / span * ((a - onset) / span).powf(gamma - 1.0);
+        let level_from = if shape.level_after_75 {
+            75.0 - 1e-9
+        } else {
+            f64::INFINITY
+        };
         let n = ((Self::LAST_AGE - from) * Self::PER_YEAR).max(0.0) as usize;
         let cells = (0..n)
             .map(|i| {
                 let (a0, a1) = (from + i as f64 * h, from + (i + 1) as f64 * h);
+                if a0 >= level_from {
+                    return [1.0, 0.0, 0.0, 0.0];
+                }
                 let (f0, f1, d0, d1) = (f(a0), f(a1), hdf(a0), hdf(a1));
                 [
                     f0,
@@ -92,15 +167,10 @@ impl AgeShape {
                 ]
             })
             .collect();
-        Self {
-            from,
-            cells,
-            onset: p.age_loss_onset,
-            gamma,
-        }
+        (from, cells)
     }
 
-    /// `age_shape(age, p)` for the parameters of [`AgeShape::new`].
+    /// `shape.at(age)` for the shape of [`AgeShape::new`].
     #[inline]
     pub fn at(&self, age: f64) -> f64 {
         let t = (age - self.from) * Self::PER_YEAR;
@@ -118,12 +188,7 @@ impl AgeShape {
     #[cold]
     #[inline(never)]
     fn exactly(&self, age: f64) -> f64 {
-        let x = ((age - self.onset) / (75.0 - self.onset)).max(0.0);
-        if x == 0.0 {
-            0.0
-        } else {
-            x.powf(self.gamma)
-        }
+        self.shape.at(age)
     }
 }
 
@@ -147,14 +212,6 @@ pub fn exp_near_zero(x: f64) -> f64 {
     }
 }
 
-/// Integral of [`age_shape`] from onset to `age`, years.
-#[inline]
-pub fn cumulative_age_shape(age: f64, p: &Params) -> f64 {
-    let span = 75.0 - p.age_loss_onset;
-    let x = ((age - p.age_loss_onset) / span).max(0.0);
-    span * x.powf(p.age_loss_shape + 1.0) / (p.age_loss_shape + 1.0)
-}
-
 /// The age-related excess of breakdown, 1/yr: zero until onset, then `at75 · shape(age)`.
 #[inline]
 pub fn age_loss(age: f64, female: bool, p: &Params) -> f64 {
@@ -163,10 +220,10 @@ pub fn age_loss(age: f64, female: bool, p: &Params) -> f64 {
     } else {
         p.age_loss_75_m
     };
-    at75 * age_shape(age, p)
+    at75 * age_shape(age, female, p)
 }
 
-/// The yearly fall of muscle quality (grip per kg ALM) with age, same shape.
+/// The yearly fall of muscle quality (grip per kg ALM) with age, its own shape.
 #[inline]
 pub fn quality_loss(age: f64, female: bool, p: &Params) -> f64 {
     let at75 = if female {
@@ -174,17 +231,17 @@ pub fn quality_loss(age: f64, female: bool, p: &Params) -> f64 {
     } else {
         p.quality_loss_75_m
     };
-    at75 * age_shape(age, p)
+    at75 * Shape::quality(p).at(age)
 }
 
 /// Rates out of bed for this person with these modifiers.
 #[inline]
 pub fn rates(person: &Person, m: &Modifiers, p: &Params) -> Rates {
-    rates_with_shape(person, m, p, age_shape(person.age, p))
+    rates_with_shape(person, m, p, age_shape(person.age, person.female, p))
 }
 
-/// [`rates`] given `shape = age_shape(person.age, p)` (which the step also needs for the
-/// quality loss: one `powf` per step instead of two).
+/// [`rates`] given `shape = age_shape(person.age, person.female, p)` (the step reads it
+/// from its table).
 #[inline]
 pub fn rates_with_shape(person: &Person, m: &Modifiers, p: &Params, shape: f64) -> Rates {
     let at75 = if person.female {
@@ -194,10 +251,10 @@ pub fn rates_with_shape(person: &Person, m: &Modifiers, p: &Params, shape: f64) 
     };
     let k0 = p.basal_turnover * DAYS_PER_YEAR;
     let intake = nutrition::effective_intake(person.protein, m);
-    let anabolic =
-        nutrition::synthesis_term(intake, person.age, p) + hormones::synthesis_term(person, p);
-    // = age_loss(person.age, person.female, p) + …
-    let catabolic = at75 * shape + illness::breakdown_term(person.conditions, p);
+    let anabolic = hormones::synthesis_term(person, p);
+    // = age_loss(person.age, person.female, p) · (1 − protein's relief) + …
+    let relief = nutrition::relief(intake, person.age, p);
+    let catabolic = at75 * shape * (1.0 - relief) + illness::breakdown_term(person.conditions, p);
     Rates {
         mps: k0 + anabolic,
         mpb: k0 + catabolic,
@@ -229,22 +286,53 @@ mod tests {
 
     #[test]
     fn the_table_is_within_1e_10_of_powf() {
-        for gamma in [0.2, 0.4575, 0.8, 1.0, 1.7, 3.0] {
-            let mut p = Params::central();
-            p.age_loss_shape = gamma;
-            let table = AgeShape::new(&p);
-            let mut worst: f64 = 0.0;
-            for i in 0..200_000 {
-                let age = 20.0 + i as f64 * 0.000_6;
-                let (t, e) = (table.at(age), age_shape(age, &p));
-                if e == 0.0 {
-                    assert_eq!(t, 0.0, "{age}");
+        for level_after_75 in [false, true] {
+            for gamma in [0.2, 0.4575, 0.8, 1.0, 1.7, 3.0] {
+                let shape = Shape {
+                    onset: 45.0,
+                    gamma,
+                    level_after_75,
+                };
+                let table = AgeShape::new(shape);
+                let mut worst: f64 = 0.0;
+                for i in 0..200_000 {
+                    let age = 20.0 + i as f64 * 0.000_6;
+                    let (t, e) = (table.at(age), shape.at(age));
+                    if e == 0.0 {
+                        assert_eq!(t, 0.0, "{age}");
+                    } else {
+                        worst = worst.max((t - e).abs() / e);
+                    }
+                }
+                assert!(worst < 1e-10, "γ {gamma}: relative error {worst:e}");
+                assert_eq!(table.at(140.0), shape.at(140.0));
+                let at_90 = if level_after_75 {
+                    1.0
                 } else {
-                    worst = worst.max((t - e).abs() / e);
+                    1.5f64.powf(gamma)
+                };
+                assert!((shape.at(90.0) - at_90).abs() < 1e-12);
+            }
+        }
+    }
+
+    #[test]
+    fn the_cumulative_shape_is_the_integral_of_the_shape() {
+        for level_after_75 in [false, true] {
+            let shape = Shape {
+                onset: 45.0,
+                gamma: 1.3,
+                level_after_75,
+            };
+            let (mut sum, h) = (0.0, 1e-3);
+            for i in 0..50_000 {
+                let a = 45.0 + (i as f64 + 0.5) * h;
+                sum += shape.at(a) * h;
+                if (i + 1) % 5_000 == 0 {
+                    let age = 45.0 + (i + 1) as f64 * h;
+                    assert!((shape.cumulative(age) - sum).abs() < 1e-6, "{age}");
                 }
             }
-            assert!(worst < 1e-10, "γ {gamma}: relative error {worst:e}");
-            assert_eq!(table.at(140.0), age_shape(140.0, &p));
         }
     }
 
@@ -263,10 +351,13 @@ mod tests {
     }
 
     #[test]
-    fn no_age_loss_before_onset_and_more_after() {
+    fn no_age_loss_before_onset_more_after_and_level_from_75() {
         let p = Params::central();
         assert_eq!(age_loss(40.0, false, &p), 0.0);
-        assert!(age_loss(85.0, false, &p) > age_loss(75.0, false, &p));
+        assert!(age_loss(65.0, false, &p) > age_loss(55.0, false, &p));
+        assert!(age_loss(75.0, false, &p) > age_loss(65.0, false, &p));
+        assert_eq!(age_loss(85.0, false, &p), age_loss(75.0, false, &p));
+        assert!(quality_loss(85.0, false, &p) > quality_loss(75.0, false, &p));
         assert!(
             age_loss(75.0, true, &p) < age_loss(75.0, false, &p),
             "women lose more slowly"

@@ -17,12 +17,17 @@ pub fn anabolic_response(age: f64, p: &Params) -> f64 {
     1.0 / (1.0 + p.anabolic_resistance * (age - 60.0).max(0.0))
 }
 
-/// Net synthesis from protein, 1/yr: linear from the reference intake up to the plateau.
+/// The share of the age-related loss of muscle that protein relieves: linear from the
+/// reference intake up to the plateau (negative below the reference: more loss), at most
+/// the whole loss. Protein slows a loss in proportion to it (Houston 2008: the highest
+/// quintile of intake lost about 40 % less lean mass than the lowest); it adds nothing
+/// where there is no loss to slow.
 #[inline]
-pub fn synthesis_term(intake: f64, age: f64, p: &Params) -> f64 {
-    p.protein_effect
+pub fn relief(intake: f64, age: f64, p: &Params) -> f64 {
+    (p.protein_effect
         * anabolic_response(age, p)
-        * (intake.min(p.protein_plateau) - p.protein_reference)
+        * (intake.min(p.protein_plateau) - p.protein_reference))
+        .min(1.0)
 }
 
 /// Multiplier of the training stimulus by protein (Morton 2018): more protein, more gain,
@@ -52,7 +57,7 @@ mod tests {
     #[test]
     fn protein_saturates_at_the_plateau() {
         let p = Params::central();
-        let t = |i| synthesis_term(i, 70.0, &p);
+        let t = |i| relief(i, 70.0, &p);
         assert!(t(1.2) > t(0.8) && t(0.8).abs() < 1e-12 && t(0.6) < 0.0);
         assert_eq!(t(2.0), t(1.62));
     }
@@ -60,7 +65,7 @@ mod tests {
     #[test]
     fn older_people_respond_less() {
         let p = Params::central();
-        assert!(synthesis_term(1.2, 80.0, &p) < synthesis_term(1.2, 60.0, &p));
+        assert!(relief(1.2, 80.0, &p) < relief(1.2, 60.0, &p));
         let r70 = anabolic_response(70.0, &p);
         assert!(
             (r70 - 0.84).abs() < 0.01,

@@ -95,8 +95,11 @@ pub struct Model {
     pub k: StepConstants,
     /// Upper bounds of hazard factors, for deciding most events without `exp`/`powf`.
     pub bounds: HazardBounds,
-    /// The age shape of muscle and quality loss by month of age ([`muscle::AgeShape`]).
-    pub age_shape: muscle::AgeShape,
+    /// The age shape of the loss of muscle mass by month of age ([`muscle::AgeShape`]),
+    /// men and women.
+    pub age_shape: [muscle::AgeShape; 2],
+    /// The age shape of the loss of muscle quality by month of age.
+    pub quality_shape: muscle::AgeShape,
 }
 
 /// Tabulated upper bounds of the factors of the event hazards (see [`super::bounds`]).
@@ -194,7 +197,8 @@ impl Model {
         Self {
             k,
             bounds: HazardBounds::new(p, dt),
-            age_shape: muscle::AgeShape::new(p),
+            age_shape: [false, true].map(|f| muscle::AgeShape::new(muscle::Shape::mass(p, f))),
+            quality_shape: muscle::AgeShape::new(muscle::Shape::quality(p)),
             dt: step.years(),
             step_days,
             bed_days_per_step: step_days.round().max(1.0) as u32,
@@ -374,7 +378,7 @@ impl Model {
             (f64::from(bed_days) / DAYS_PER_YEAR).min(self.dt)
         };
         self.habits_phase(person, s, bed_days);
-        let shape = self.age_shape.at(person.age);
+        let shape = self.age_shape[usize::from(person.female)].at(person.age);
         let alm_before = person.alm();
         self.mass_phase(person, s, m, shape, bed_days, dt_bed);
         self.adaptation_phase(person, m, dt_bed);
@@ -382,7 +386,7 @@ impl Model {
         person.fat += fat;
         body::lean_with_fat(person, fat, &self.params);
         person.weight += person.alm() - alm_before + fat;
-        self.quality_phase(person, shape, bed_days);
+        self.quality_phase(person, self.quality_shape.at(person.age), bed_days);
         person.age += self.dt;
         person.height = person.peak_height - self.stature.loss(person.age, person.female);
         self.reclassify(person);
@@ -540,7 +544,7 @@ impl Model {
     #[inline]
     fn quality_phase(&self, person: &mut Person, shape: f64, bed_days: u32) {
         let p = &self.params;
-        // = muscle::quality_loss(person.age, person.female, p), sharing the age shape.
+        // = muscle::quality_loss(person.age, person.female, p), the shape from its table.
         let quality_at75 = if person.female {
             p.quality_loss_75_f
         } else {

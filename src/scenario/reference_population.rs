@@ -73,15 +73,15 @@ pub const REFERENCES: &[Reference] = &[
             Value {
                 parameter: "population.almi_sd_m",
                 value: 0.78,
-                source: "Sanada 2010: total SD 0.90 (men) less the part BMI explains, as for the \
-                         model's own value (0.10 × BMI SD 4.5 = 0.45, A): √(0.90² − 0.45²)",
+                source: "Sanada 2010: total SD 0.90 (men) less the part BMI explains \
+                         (`population.almi_per_bmi` 0.14 × BMI SD ≈ 3.2 of young Japanese \
+                         adults, U, = 0.45): √(0.90² − 0.45²)",
             },
             Value {
                 parameter: "population.almi_sd_f",
                 value: 0.48,
-                source:
-                    "Sanada 2010: total SD 0.66 (women) less the part BMI explains, as for the \
-                         model's own value (0.45, A): √(0.66² − 0.45²)",
+                source: "Sanada 2010: total SD 0.66 (women) less the part BMI explains (0.14 × \
+                         BMI SD ≈ 3.2, U, = 0.45): √(0.66² − 0.45²)",
             },
             Value {
                 parameter: "population.height_mean_m",

@@ -11,6 +11,7 @@
 //! of [`stats`]: the accepted interval widened by the t-based Monte Carlo half-width, and
 //! inconclusive when that half-width is too large a share of the accepted interval.
 
+pub mod alm_loss;
 pub mod calibrate;
 pub mod definitions;
 pub mod dynamometer;

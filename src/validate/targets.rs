@@ -60,6 +60,7 @@ pub fn targets(r: &Runs) -> Vec<Row> {
     super::definitions::targets(r, &mut rows);
     super::strata::targets(r, &mut rows);
     super::east_asian::targets(r, &mut rows);
+    super::alm_loss::targets(r, &mut rows);
     rows
 }
 
