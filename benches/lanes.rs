@@ -20,8 +20,10 @@
 //!
 //! Every run first checks that the lanes end every life in the same state as
 //! `Model::step` (the `Debug` text of the final `Person`, which prints every `f64`
-//! exactly, and the step of death) for every variant; `cargo test --release` runs that
-//! check too (this bench has `test = true`: criterion runs each benchmark once).
+//! exactly, and the step of death) for every variant. `cargo test` does not run this bench
+//! (`test = false`: it copies the step's arithmetic, and a model change must not break the
+//! suite through a prototype); after a change of the step, run the check and each benchmark
+//! once with `cargo bench --bench lanes -- --test`.
 //!
 //!     cargo bench --bench lanes
 //!
