@@ -168,3 +168,37 @@ fn auyeung(l: &[Life], rows: &mut Vec<Row>) {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A life recorded yearly from 50 whose own ALM falls by `pct` % a year, alive to
+    /// `until`.
+    fn life(female: bool, pct: f64, until: u32) -> Life {
+        (AGEING_START..=90)
+            .map(|age| Snap {
+                alive: age <= until,
+                female,
+                own_alm: 20.0 * (1.0 - pct / 100.0).powi((age - AGEING_START) as i32),
+                ..Snap::default()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn losses_are_each_survivors_own_yearly_change_by_sex() {
+        let lives = vec![
+            life(false, 1.0, 90),
+            life(false, 3.0, 60), // dead at 61: not a survivor of 55-61
+            life(true, 0.5, 90),
+        ];
+        let men = mean_loss(&lives, &mut (0..3), AGEING_START, Some(false), (55, 61));
+        let yearly = -100.0 * (0.99f64).ln();
+        assert!((men - yearly).abs() < 1e-9, "{men}");
+        let all: Vec<f64> = losses(&lives, &mut (0..3), AGEING_START, None, (55, 61)).collect();
+        assert_eq!(all.len(), 2);
+        let late = mean_loss(&lives, &mut (0..3), AGEING_START, Some(false), (75, 81));
+        assert!((late - yearly).abs() < 1e-9);
+    }
+}
