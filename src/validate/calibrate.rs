@@ -66,8 +66,18 @@ pub struct FitReport {
     pub independent_targets: Vec<String>,
 }
 
+/// `v` held to the parameter's domain and, for a uniform prior, to the prior's support: the
+/// point fit must not leave what the prior calls impossible (it once fitted
+/// `hospital.recovery_rate` 117.6 under Uniform [2, 12] and `nutrition.protein_effect` below
+/// its prior's floor).
 fn clamp(name: &str, v: f64) -> f64 {
-    crate::params::spec(name).map_or(v, |s| s.domain.clamp(v))
+    crate::params::spec(name).map_or(v, |s| {
+        let v = s.domain.clamp(v);
+        match s.uncertainty {
+            Uncertainty::Uniform { lo, hi } => v.clamp(lo, hi),
+            _ => v,
+        }
+    })
 }
 
 fn objective(rows: &[Row]) -> f64 {
@@ -604,6 +614,17 @@ fn marginal_text(m: &Marginal) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_point_fit_stays_in_a_uniform_priors_support_and_the_domain() {
+        // Uniform [2, 12].
+        assert_eq!(clamp("hospital.recovery_rate", 117.6), 12.0);
+        assert_eq!(clamp("hospital.recovery_rate", 0.5), 2.0);
+        assert_eq!(clamp("hospital.recovery_rate", 7.0), 7.0);
+        // A normal prior bounds nothing but the domain (non-negative).
+        assert_eq!(clamp("muscle.age_loss_75_m", 0.5), 0.5);
+        assert_eq!(clamp("muscle.age_loss_75_m", -0.1), 0.0);
+    }
 
     #[test]
     fn nelder_mead_finds_the_minimum_of_a_bowl() {
