@@ -16,6 +16,17 @@ use super::{judge, Role, Row, Runs, Spec};
 const AGEING: &str = "ageing-from-50";
 /// Age at the first record of `ageing-from-50`.
 const AGEING_START: u32 = 50;
+/// The ages read for the Hong Kong cohort over 64 (baseline mean age not in its abstracts,
+/// A: 72, recruitment stratified 65-69/70-74/≥ 75), 4 years of follow-up.
+const HONG_KONG_AGES: (u32, u32) = (72, 76);
+
+fn sex_word(female: bool) -> &'static str {
+    if female {
+        "women"
+    } else {
+        "men"
+    }
+}
 
 /// Each surviving person's yearly loss of their own ALM from `a0` to `a1`, %/yr, for persons
 /// of `sex` (both when `None`) in a design whose first record is at `start`.
@@ -150,10 +161,7 @@ fn auyeung(l: &[Life], rows: &mut Vec<Row>) {
         rows.push(judge(
             Spec {
                 id: format!("auyeung-alm-loss-{sex}"),
-                measure: format!(
-                    "yearly ALM loss, {} 72-76, %/yr",
-                    if female { "women" } else { "men" }
-                ),
+                measure: format!("yearly ALM loss, {} 72-76, %/yr", sex_word(female)),
                 source: "Auyeung 2014, Geriatr Gerontol Int 14 Suppl 1:76 (Hong Kong, 4,000 community-living Chinese over 64, DXA; 3,018 after 4 years: appendicular skeletal mass −1.59 % men, −2.02 % women) (V)",
                 design: east_asian::DESIGN,
                 unit: "%/yr",
@@ -164,7 +172,7 @@ fn auyeung(l: &[Life], rows: &mut Vec<Row>) {
                 role: Role::Independent,
             },
             estimate(l.len(), |it| {
-                mean_loss(l, it, east_asian::START, Some(female), (72, 76))
+                mean_loss(l, it, east_asian::START, Some(female), HONG_KONG_AGES)
             }),
         ));
     }
@@ -174,8 +182,7 @@ fn auyeung(l: &[Life], rows: &mut Vec<Row>) {
 /// cohort of Auyeung 2014).
 fn hong_kong_diabetes(l: &[Life], rows: &mut Vec<Row>) {
     const DIABETES: u8 = 1;
-    const AGES: (u32, u32) = (72, 76);
-    let k0 = (AGES.0 - east_asian::START) as usize;
+    let k0 = (HONG_KONG_AGES.0 - east_asian::START) as usize;
     for (sex, female, with, without) in [("m", false, 3.0, 1.5), ("w", true, 3.4, 1.9)] {
         let published = (with - without) / 4.0;
         rows.push(judge(
@@ -183,7 +190,7 @@ fn hong_kong_diabetes(l: &[Life], rows: &mut Vec<Row>) {
                 id: format!("hk-diabetes-extra-alm-loss-{sex}"),
                 measure: format!(
                     "yearly ALM loss with diabetes minus without, {} 72-76, %/yr",
-                    if female { "women" } else { "men" }
+                    sex_word(female)
                 ),
                 source: "Diabet Med 2010;27:1366 (Hong Kong MrOS/MsOS, 3,153 aged ≥ 65 with DXA at baseline and after 4 years: ALM −3.0 % with vs −1.5 % without diabetes in men, −3.4 vs −1.9 % in women) (V)",
                 design: east_asian::DESIGN,
@@ -204,7 +211,8 @@ fn hong_kong_diabetes(l: &[Life], rows: &mut Vec<Row>) {
                     }
                 }
                 let group = |ids: &[usize]| {
-                    mean_loss(l, &mut ids.iter().copied(), east_asian::START, Some(female), AGES)
+                    let ids = &mut ids.iter().copied();
+                    mean_loss(l, ids, east_asian::START, Some(female), HONG_KONG_AGES)
                 };
                 group(&ill) - group(&well)
             }),
