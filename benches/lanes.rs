@@ -37,7 +37,6 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use rand::{Rng, SeedableRng};
 use rand_distr::StandardNormal;
 use sarcosim::engine::Plan;
-use sarcosim::model::bounds::UpperBound;
 use sarcosim::model::classify::{classify_with, Classification};
 use sarcosim::model::mortality::MAX_AGE;
 use sarcosim::model::{
@@ -148,12 +147,10 @@ fn clocks_of(seed: u64, draw: u32, person: u64) -> [Clock; CLOCKS] {
 
 // ---------------------------------------------------------------------------------------
 // Tables of the model whose cells are private, rebuilt with the model's own expressions
-// (so with the same values): the onset bounds by quarter year; the age shape's cubics from
-// `AgeShape::cubics`.
+// (so with the same values): the age shape's cubics from `AgeShape::cubics` (the onset
+// bounds are read from `OnsetBounds::row`).
 
 struct Tables {
-    /// `OnsetBounds::rows`.
-    onset_rows: Vec<[f64; 5]>,
     /// `AgeShape` of the mass loss, men and women: first age and the cubics by month.
     shape: [(f64, Vec<[f64; 4]>); 2],
     /// `illness::breakdown_term` of every condition set.
@@ -162,33 +159,11 @@ struct Tables {
 
 impl Tables {
     fn new(model: &Model) -> Self {
-        let (p, dt) = (&model.params, model.dt);
-        let cells = (130.0 * 4.0) as usize;
-        let age = UpperBound::new(0.0, 130.0, cells, |a| {
-            (p.incidence_age_slope * (a - 60.0)).exp()
-        });
-        let base = p.condition_incidence();
-        let onset_rows = (0..cells)
-            .map(|j| {
-                let factor = age.upper((j as f64 + 0.5) / 4.0);
-                base.map(|b| b * factor * dt * (1.0 + 1e-9))
-            })
-            .collect();
+        let p = &model.params;
         Self {
-            onset_rows,
             shape: [false, true]
                 .map(|female| muscle::AgeShape::cubics(muscle::Shape::mass(p, female))),
             breakdown: std::array::from_fn(|m| illness::breakdown_term(m as u8, p)),
-        }
-    }
-
-    #[inline(always)]
-    fn onset_row(&self, age: f64) -> [f64; 5] {
-        let t = age * 4.0;
-        if t >= 0.0 && t < self.onset_rows.len() as f64 {
-            self.onset_rows[t as i32 as usize]
-        } else {
-            [f64::INFINITY; 5]
         }
     }
 }
@@ -198,21 +173,15 @@ impl Tables {
 // `Modifiers::NONE` and the muscle normal `z` given (it is drawn once per step, whatever
 // happens, so the lane draws it before knowing which path the person takes).
 
-fn scalar_step(model: &Model, t: &Tables, person: &mut Person, c: &mut [Clock; CLOCKS], z: f64) {
+fn scalar_step(model: &Model, person: &mut Person, c: &mut [Clock; CLOCKS], z: f64) {
     let (p, dt) = (&model.params, model.dt);
-    let sex = usize::from(person.female);
-    let almi_ref = model.almi_reference[sex];
     // Onsets.
     let absent = !person.conditions & 0b1_1111;
     let mut new = 0u8;
     if absent != 0 {
-        let mut upper = t.onset_row(person.age);
+        let mut upper = model.bounds.onset.row(person.female, person.age);
         if absent & 1 != 0 {
-            upper[0] *= model
-                .bounds
-                .onset
-                .diabetes_muscle
-                .upper(person.alm_index() / almi_ref);
+            upper[0] *= model.bounds.onset.diabetes_factor(person);
         }
         for (k, clock) in c.iter_mut().take(5).enumerate() {
             let x_upper = if absent & (1 << k) != 0 {
@@ -220,7 +189,9 @@ fn scalar_step(model: &Model, t: &Tables, person: &mut Person, c: &mut [Clock; C
             } else {
                 0.0
             };
-            if clock.tick(x_upper, || illness::incidence(person, k, almi_ref, p) * dt) {
+            if clock.tick(x_upper, || {
+                model.bounds.onset.incidence.rate(person, k) * dt
+            }) {
                 new |= 1 << k;
             }
         }
@@ -482,13 +453,13 @@ impl Soa {
 
     /// Slot `i` stepped out of the lane (the whole step, from the state before it).
     #[inline(never)]
-    fn step_scalar(&mut self, model: &Model, t: &Tables, i: usize, z: f64) -> bool {
+    fn step_scalar(&mut self, model: &Model, i: usize, z: f64) -> bool {
         let mut p = self.get(i);
         let mut c = self.clocks[i];
         for (k, cl) in c.iter_mut().enumerate() {
             cl.left = self.clock_left[k][i];
         }
-        scalar_step(model, t, &mut p, &mut c, z);
+        scalar_step(model, &mut p, &mut c, z);
         self.set(i, &p);
         for (k, cl) in c.iter().enumerate() {
             self.clock_left[k][i] = cl.left;
@@ -638,14 +609,10 @@ fn group<const L: usize>(model: &Model, t: &Tables, s: &mut Soa, b: usize) -> u6
     for i in 0..L {
         let absent = !conditions[i] & 0b1_1111;
         if absent != 0 {
-            let mut upper = t.onset_row(age[i]);
+            let mut upper = model.bounds.onset.row(female[i], age[i]);
             if absent & 1 != 0 {
-                let sex = usize::from(female[i]);
-                upper[0] *= model
-                    .bounds
-                    .onset
-                    .diabetes_muscle
-                    .upper(almi0[i] / model.almi_reference[sex]);
+                let mean = model.bounds.onset.incidence.almi_mean(female[i], age[i]);
+                upper[0] *= model.bounds.onset.diabetes_muscle.upper(almi0[i] / mean);
             }
             for c in 0..5 {
                 onset_x[c][i] = if absent & (1 << c) != 0 {
@@ -989,7 +956,7 @@ fn group<const L: usize>(model: &Model, t: &Tables, s: &mut Soa, b: usize) -> u6
     let mut died = 0u64;
     for i in 0..L {
         s.steps[b + i] += 1;
-        if rare[i] && s.step_scalar(model, t, b + i, z[i]) {
+        if rare[i] && s.step_scalar(model, b + i, z[i]) {
             died |= 1 << i;
         }
     }
@@ -1021,7 +988,7 @@ fn simulate_lanes<const L: usize>(
         for i in whole..n {
             let z = s.muscle[i].sample(StandardNormal);
             s.steps[i] += 1;
-            if s.step_scalar(model, t, i, z) {
+            if s.step_scalar(model, i, z) {
                 dead.push(i);
             }
         }

@@ -133,17 +133,6 @@ macro_rules! parameter_table {
         }, )* ];
 
         impl Params {
-    /// Yearly incidence of each condition at 60, in bitmask order (`scenario::CONDITIONS`).
-    pub fn condition_incidence(&self) -> [f64; 5] {
-        [
-            self.incidence_diabetes,
-            self.incidence_ckd,
-            self.incidence_copd,
-            self.incidence_heart_failure,
-            self.incidence_cancer,
-        ]
-    }
-
     /// Extra net muscle breakdown of each condition, 1/yr, in bitmask order.
     pub fn condition_loss(&self) -> [f64; 5] {
         [
@@ -227,11 +216,11 @@ parameter_table! {
         Uniform { lo: 0.12, hi: 0.17 },
         "D: Furushima 2017 J Physiol Anthropol 36:34, Table 2 (913 Japanese women 20-90, DXA): ASM = 0.155·height + 0.138·weight − 16.291, so 0.138 at a given height (V); Walowski 2020 Nutrients 12:755, Table 5 (young German adults, bioimpedance skeletal muscle index at BMI 18.5-40): 0.167 men, 0.158 women per unit of BMI (V) ÷ 1.13 skeletal muscle per kg ALM (Kim 2002, P) = 0.148 / 0.140; range: 0.12 to 0.17 (above 0.171 women's would explain more than Gould's total SD)",
         "Shift of mean ALM/height² per unit of BMI above 27 (both sexes)";
-    quality_mean_65_m = "population.quality_mean_65_m": 1.663, "kg grip/kg ALM", Positive,
-        N { sd: 0.05 }, "C: fitted to Dodds 2014 PLoS One 9:e113637 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.85; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 1.649",
+    quality_mean_65_m = "population.quality_mean_65_m": 1.657, "kg grip/kg ALM", Positive,
+        N { sd: 0.05 }, "C: fitted to Dodds 2014 PLoS One 9:e113637 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.85; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 1.653",
         "Mean grip per kg ALM, men aged 65";
-    quality_mean_65_f = "population.quality_mean_65_f": 1.517, "kg grip/kg ALM", Positive,
-        N { sd: 0.05 }, "C: fitted to Dodds 2014 PLoS One 9:e113637 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.7; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 1.506",
+    quality_mean_65_f = "population.quality_mean_65_f": 1.529, "kg grip/kg ALM", Positive,
+        N { sd: 0.05 }, "C: fitted to Dodds 2014 PLoS One 9:e113637 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.7; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 1.516",
         "Mean grip per kg ALM, women aged 65";
     quality_sd = "population.quality_sd": 0.25, "kg grip/kg ALM", Positive, Fixed,
         "Steiber 2016 grip SD 8.5 / 5.3 kg (P)", "SD of grip per kg ALM";
@@ -241,27 +230,27 @@ parameter_table! {
     basal_turnover = "muscle.basal_turnover_per_day": 0.018, "1/day", Positive, Fixed,
         "Symons 2011, PMC3280506: mixed-muscle FSR ≈ 0.075 %/h (V)",
         "Basal fractional synthesis (= breakdown at balance) of muscle protein";
-    age_loss_75_m = "muscle.age_loss_75_m": 0.006999, "1/yr", NonNegative, N { sd: 0.001 },
-        "C: fitted to Mitchell 2012 longitudinal loss at 70-79 (Health ABC design), Park 2007, Houston 2008, Dodds 2014 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0075; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.006908",
+    age_loss_75_m = "muscle.age_loss_75_m": 0.007527, "1/yr", NonNegative, N { sd: 0.001 },
+        "C: fitted to Mitchell 2012 longitudinal loss at 70-79 (Health ABC design), Park 2007, Houston 2008, Dodds 2014 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0075; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.007716",
         "Net breakdown excess from ageing at age 75, men";
-    age_loss_75_f = "muscle.age_loss_75_f": 0.005004, "1/yr", NonNegative, N { sd: 0.001 },
-        "C: fitted to Mitchell 2012 longitudinal loss at 70-79 (Health ABC design), Park 2007, Houston 2008, Dodds 2014 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0055; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.004775",
+    age_loss_75_f = "muscle.age_loss_75_f": 0.00557, "1/yr", NonNegative, N { sd: 0.001 },
+        "C: fitted to Mitchell 2012 longitudinal loss at 70-79 (Health ABC design), Park 2007, Houston 2008, Dodds 2014 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0055; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.005487",
         "Net breakdown excess from ageing at age 75, women";
     age_loss_onset = "muscle.age_loss_onset": 45.0, "yr", NonNegative, Fixed,
         "Janssen 2000 J Appl Physiol 89:81: loss not clear until the end of the 5th decade (V)",
         "Age at which the age-related net loss begins (rises linearly after)";
-    age_loss_shape_m = "muscle.age_loss_shape_m": 1.034, "", Positive, Fixed,
+    age_loss_shape_m = "muscle.age_loss_shape_m": 1.055, "", Positive, Fixed,
         "C: fitted to Kitamura 2014 Geriatr Gerontol Int 14:354 (NILS-LSA, men's leg lean loss by decade over 6 years: the 50s and 60s against the 70s) and Mitchell 2012 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.0",
         "Exponent γ of the age-related net loss of muscle mass, men: rate(age) = rate(75) · ((age − onset)/(75 − onset))^γ";
-    age_loss_shape_f = "muscle.age_loss_shape_f": 0.8246, "", Positive, Fixed,
+    age_loss_shape_f = "muscle.age_loss_shape_f": 0.712, "", Positive, Fixed,
         "C: fitted to Wiegmann 2021 J Musculoskelet Neuronal Interact 21:13 (Berlin, women's ALM/height² loss over 6 years at 50-59 and 60-69) and Mitchell 2012 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.0",
         "Exponent γ of the age-related net loss of muscle mass, women";
     noise_sd = "muscle.noise_sd_per_sqrt_yr": 0.007, "1/√yr", NonNegative, Fixed,
         "RW-1 reference workload (A)", "Within-person random variation of ALM";
     // --- Nutrition ---------------------------------------------------------------------
-    protein_effect = "nutrition.protein_effect": 0.8796, "per g/kg/d", NonNegative,
+    protein_effect = "nutrition.protein_effect": 0.8126, "per g/kg/d", NonNegative,
         Uniform { lo: 0.3, hi: 1.8 },
-        "C: fitted to Houston 2008 Am J Clin Nutr 87:150 (protein quintiles: the highest lost about 40 % less lean mass than the lowest, V) by `sarcosim calibrate` (docs/calibration/fit.md); prior: 40 % over the quintiles' ≈ 0.4 g/kg/d (A), ×/÷ 2; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.7265",
+        "C: fitted to Houston 2008 Am J Clin Nutr 87:150 (protein quintiles: the highest lost about 40 % less lean mass than the lowest, V) by `sarcosim calibrate` (docs/calibration/fit.md); prior: 40 % over the quintiles' ≈ 0.4 g/kg/d (A), ×/÷ 2; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.8132",
         "Share of the age-related loss of muscle relieved per g/kg/d of protein above the reference intake (at most all of it)";
     protein_reference = "nutrition.protein_reference": 0.8, "g/kg/d", Positive, Fixed,
         "RDA; Bauer 2013 JAMDA (PROT-AGE) (V)", "Intake at which protein adds nothing";
@@ -277,8 +266,8 @@ parameter_table! {
         Uniform { lo: 0.0, hi: 0.01 }, "intake falls with age in older adults (A)",
         "Fall in habitual protein intake per year of age above 70";
     // --- Training -----------------------------------------------------------------------
-    training_gain_rate = "training.gain_rate": 0.09271, "1/yr", Positive, N { sd: 0.015 },
-        "C: fitted to Peterson 2011 Med Sci Sports Exerc 43:249: +1.1 kg (0.9-1.2) in ≈20 weeks by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.08; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.09192",
+    training_gain_rate = "training.gain_rate": 0.09009, "1/yr", Positive, N { sd: 0.015 },
+        "C: fitted to Peterson 2011 Med Sci Sports Exerc 43:249: +1.1 kg (0.9-1.2) in ≈20 weeks by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.08; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.09216",
         "Initial rate of ALM gain of an untrained person at the reference dose";
     training_ceiling = "training.ceiling": 0.12, "fraction", Positive, Uniform { lo: 0.08, hi: 0.16 },
         "A: trained older adults plateau some 10-15 % above their untrained mass",
@@ -304,9 +293,9 @@ parameter_table! {
     quality_detraining_rate = "training.quality_detraining_rate": 0.5, "1/yr", Positive, Fixed,
         "Esain 2017 PMC5697062: grip unchanged 3 months after stopping (V)",
         "Rate at which the training gain in quality is lost after stopping";
-    protein_training_synergy = "training.protein_synergy": 0.6981, "per g/kg/d", NonNegative,
+    protein_training_synergy = "training.protein_synergy": 0.7134, "per g/kg/d", NonNegative,
         Uniform { lo: 0.2, hi: 1.2 },
-        "C: fitted to Morton 2018 Br J Sports Med 52:376: +0.30 kg (0.09-0.52) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.7; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.8619",
+        "C: fitted to Morton 2018 Br J Sports Med 52:376: +0.30 kg (0.09-0.52) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.7; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.8359",
         "Relative boost of the training gain per g/kg/d of protein above 1.0 (capped at the plateau)";
     habit_start_per_yr = "training.habit_start_per_yr": 0.024, "1/yr", NonNegative, Fixed,
         "RW-1 reference workload (A)", "Hazard of taking up habitual training";
@@ -334,36 +323,29 @@ parameter_table! {
         "Greendale 2019 (loss from the transition to 2 years after, V); Sowers 2007 (V, size A)",
         "Extra net loss from 1 year before to 2 years after the final period";
     // --- Chronic illness ----------------------------------------------------------------
-    incidence_diabetes = "illness.incidence_diabetes_60": 0.010, "1/yr", NonNegative, Fixed,
-        "RW-1; CDC National Diabetes Statistics (U)", "Incidence of type 2 diabetes at 60";
-    incidence_ckd = "illness.incidence_ckd_60": 0.008, "1/yr", NonNegative, Fixed,
-        "RW-1 (U)", "Incidence of chronic kidney disease at 60";
-    incidence_copd = "illness.incidence_copd_60": 0.004, "1/yr", NonNegative, Fixed,
-        "RW-1 (U)", "Incidence of COPD at 60";
-    incidence_heart_failure = "illness.incidence_heart_failure_60": 0.004, "1/yr", NonNegative, Fixed,
-        "RW-1 (U)", "Incidence of heart failure at 60";
-    incidence_cancer = "illness.incidence_cancer_60": 0.008, "1/yr", NonNegative, Fixed,
-        "RW-1 (U)", "Incidence of cancer at 60";
-    incidence_age_slope = "illness.incidence_age_slope": 0.07, "1/yr", NonNegative, Fixed,
-        "RW-1 (U)", "Log-linear rise of every incidence per year of age";
     diabetes_muscle_elasticity = "illness.diabetes_muscle_elasticity": 1.2, "", NonNegative,
         Uniform { lo: 0.5, hi: 2.0 },
         "Srikanthan 2011 JCEM: each 10 % more muscle, 11 % lower insulin resistance (U)",
         "Diabetes incidence × (ALMI / sex reference)^(−k): low muscle → more diabetes";
-    loss_diabetes = "illness.loss_diabetes": 0.002694, "1/yr", NonNegative, N { sd: 0.0005 },
-        "C: fitted to Park 2007 Diabetes Care 30:1507 (leg lean −0.29 vs −0.23 kg over 3 years) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0012; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.002907",
+    loss_diabetes = "illness.loss_diabetes": 0.002477, "1/yr", NonNegative, N { sd: 0.0005 },
+        "C: fitted to Park 2007 Diabetes Care 30:1507 (leg lean −0.29 vs −0.23 kg over 3 years) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0012; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.002422",
         "Extra net muscle breakdown with type 2 diabetes";
-    loss_ckd = "illness.loss_ckd": 0.002, "1/yr", NonNegative, Uniform { lo: 0.0, hi: 0.004 },
-        "A", "Extra net muscle breakdown with chronic kidney disease";
-    loss_copd = "illness.loss_copd": 0.0025, "1/yr", NonNegative, Uniform { lo: 0.0, hi: 0.005 },
-        "A", "Extra net muscle breakdown with COPD";
-    loss_heart_failure = "illness.loss_heart_failure": 0.0025, "1/yr", NonNegative,
-        Uniform { lo: 0.0, hi: 0.005 }, "A", "Extra net muscle breakdown with heart failure";
-    loss_cancer = "illness.loss_cancer": 0.004, "1/yr", NonNegative, Uniform { lo: 0.0, hi: 0.008 },
-        "A", "Extra net muscle breakdown with cancer";
+    loss_ckd = "illness.loss_ckd": 0.001, "1/yr", NonNegative, Uniform { lo: 0.0, hi: 0.002 },
+        "D: Fried 2007 J Am Geriatr Soc 55:1578 (Health ABC, 3,026 aged 70-79, DXA yearly for 4 years): total lean mass −0.07 kg/yr per SD (0.4 mg/dL) of creatinine in white men (V; −0.05, n.s., after inflammation), none in women (V); ≈ 0.13 %/yr of men's ≈ 53 kg of lean (U) per SD, about half of it over both sexes (A)",
+        "Extra net muscle breakdown with chronic kidney disease";
+    loss_copd = "illness.loss_copd": 0.0, "1/yr", NonNegative, Uniform { lo: 0.0, hi: 0.001 },
+        "van den Borst 2011 Thorax 66:961 (Health ABC, 260 with obstructive lung disease vs 891 never-smokers, DXA over 7 years): loss of lean mass \"comparable\" (V); Rutten 2015 Eur Respir J 46:1496: no difference in the mean decline of fat-free mass (V); range A",
+        "Extra net muscle breakdown with COPD";
+    loss_heart_failure = "illness.loss_heart_failure": 0.007, "1/yr", NonNegative,
+        Uniform { lo: 0.002, hi: 0.012 },
+        "Forman 2017 Circ Heart Fail 10:e003915, Table 3 (Health ABC, 2,815, 111 incident heart failure, DXA yearly): ALM change with heart failure minus without, not adjusted for weight change, men −176.3 (SE 59.9), women −105.0 (48.2) g/yr (V), over ALM ≈ 22 / 16 kg (U): 0.8 / 0.65 %/yr; range ≈ ±2 SE",
+        "Extra net muscle breakdown with heart failure";
+    loss_cancer = "illness.loss_cancer": 0.002, "1/yr", NonNegative, Uniform { lo: 0.0, hi: 0.004 },
+        "A: Williams 2020 JAMA Netw Open 3:e204783 (Health ABC, 515 incident cancers): faster ALM loss after diagnosis, most in metastatic disease (V; size not found; 32 % metastatic, P); half the former assumption of 0.4 %/yr for every survivor",
+        "Extra net muscle breakdown with cancer";
     // --- Hospital and bed rest ----------------------------------------------------------
-    admission_rate_65 = "hospital.admission_rate_65": 0.1617, "1/yr", NonNegative, N { sd: 0.02 },
-        "C: fitted to Gorina 2015 NCHS NHSR 84: 348 discharges per 1,000 aged 65+ per year by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.15; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.1687",
+    admission_rate_65 = "hospital.admission_rate_65": 0.1681, "1/yr", NonNegative, N { sd: 0.02 },
+        "C: fitted to Gorina 2015 NCHS NHSR 84: 348 discharges per 1,000 aged 65+ per year by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.15; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.1703",
         "Admission rate of a 65-year-old without conditions or sarcopenia";
     admission_age_slope = "hospital.admission_age_slope": 0.04, "1/yr", NonNegative, Fixed,
         "RW-1 (A)", "Log-linear rise of the admission rate per year of age";
@@ -372,9 +354,9 @@ parameter_table! {
     admission_sarcopenia_hr = "hospital.sarcopenia_hr": 1.52, "", Positive,
         LogNormal95 { lo: 1.24, hi: 1.86 },
         "Su 2022 J Clin Med 11:6474: HR 1.52 (V; CI U)", "Admission hazard ratio with sarcopenia";
-    admission_propensity_sd = "hospital.propensity_sd_log": 1.113, "", NonNegative,
+    admission_propensity_sd = "hospital.propensity_sd_log": 1.209, "", NonNegative,
         Uniform { lo: 0.5, hi: 1.5 },
-        "C: fitted to Gorina 2015 NCHS NHSR 84 (348 discharges but only 21.6 % hospitalised per 1,000 aged 65+ per year) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.0; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 1.375",
+        "C: fitted to Gorina 2015 NCHS NHSR 84 (348 discharges but only 21.6 % hospitalised per 1,000 aged 65+ per year) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.0; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 1.205",
         "Log-SD of each person's admission propensity (log-normal, mean 1), drawn at the start: admissions cluster in the same persons";
     stay_median_days = "hospital.stay_median_days": 4.5, "days", Positive, Fixed,
         "A: mean stay of older inpatients ≈ 5-6 days", "Median length of stay";
@@ -383,17 +365,17 @@ parameter_table! {
     bed_mps_drop = "hospital.bed_rest_mps_drop": 0.30, "fraction", Probability,
         Uniform { lo: 0.2, hi: 0.4 }, "Kortebein 2007 JAMA 297:1772: MPS −30 % in 10 days' bed rest (V)",
         "Fall of muscle protein synthesis in bed";
-    illness_mpb_rise = "hospital.illness_mpb_rise": 0.04981, "fraction", NonNegative,
+    illness_mpb_rise = "hospital.illness_mpb_rise": 0.04943, "fraction", NonNegative,
         Uniform { lo: 0.0, hi: 0.2 }, "C: the posterior median of `sarcosim calibrate --posterior` against Alley 2010 J Am Geriatr Soc 58:2085 (docs/calibration/posterior.md: 95 % 0.0015-0.130); the point fit drives it to its bound 0, so it is sampled in the posterior only (`validate::calibrate::POSTERIOR_ONLY`); engine value 0.1",
         "Rise of muscle protein breakdown during an admission for illness (not in plain bed rest)";
     bed_quality_loss = "hospital.bed_quality_loss_per_day": 0.003, "1/day", NonNegative, Fixed,
         "Kortebein 2008 J Gerontol A: strength falls faster than mass in bed rest (U)",
         "Loss of grip per kg ALM per day in bed";
-    recovery_fraction = "hospital.recovery_fraction": 0.9529, "fraction", Probability,
-        Uniform { lo: 0.5, hi: 1.0 }, "C: fitted to Alley 2010 J Am Geriatr Soc 58:2085 (extra annual lean loss after a hospital stay) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.5; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.9308",
+    recovery_fraction = "hospital.recovery_fraction": 0.9615, "fraction", Probability,
+        Uniform { lo: 0.5, hi: 1.0 }, "C: fitted to Alley 2010 J Am Geriatr Soc 58:2085 (extra annual lean loss after a hospital stay) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.5; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.9705",
         "Share of the in-bed ALM loss that can be regained after discharge";
-    recovery_rate = "hospital.recovery_rate": 9.924, "1/yr", Positive, Uniform { lo: 2.0, hi: 12.0 },
-        "C: fitted to Alley 2010 J Am Geriatr Soc 58:2085 (extra annual lean loss after a hospital stay) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 4 (A); central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 117.6",
+    recovery_rate = "hospital.recovery_rate": 9.008, "1/yr", Positive, Uniform { lo: 2.0, hi: 12.0 },
+        "C: fitted to Alley 2010 J Am Geriatr Soc 58:2085 (extra annual lean loss after a hospital stay) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 4 (A); central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 12.0",
         "Rate of regaining the recoverable loss after discharge";
     // --- Mortality ----------------------------------------------------------------------
     sarcopenia_hr = "mortality.sarcopenia_hr": 1.60, "", Positive, LogNormal95 { lo: 1.24, hi: 2.06 },
@@ -418,13 +400,13 @@ parameter_table! {
     calibration_size = "mortality.calibration_persons": 4000.0, "persons per sex", Positive, Fixed,
         "engine setting", "Size of the reference population that rescales the life table";
     // --- Quality and gait ---------------------------------------------------------------
-    quality_loss_75_m = "quality.loss_75_m": 0.003131, "1/yr", NonNegative, N { sd: 0.003 },
-        "C: fitted to Dodds 2014 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.012; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.002786",
+    quality_loss_75_m = "quality.loss_75_m": 0.003003, "1/yr", NonNegative, N { sd: 0.003 },
+        "C: fitted to Dodds 2014 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.012; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.002477",
         "Yearly fall of grip per kg ALM at 75, men";
-    quality_loss_75_f = "quality.loss_75_f": 0.007297, "1/yr", NonNegative, N { sd: 0.003 },
-        "C: fitted to Dodds 2014 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.01; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.007019",
+    quality_loss_75_f = "quality.loss_75_f": 0.006852, "1/yr", NonNegative, N { sd: 0.003 },
+        "C: fitted to Dodds 2014 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.01; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.006487",
         "Yearly fall of grip per kg ALM at 75, women";
-    quality_loss_shape = "quality.age_loss_shape": 2.633, "", Positive, Fixed,
+    quality_loss_shape = "quality.age_loss_shape": 3.656, "", Positive, Fixed,
         "C: fitted to Dodds 2014 grip medians 60-90, Mitchell 2012, Bohannon 2011 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.0",
         "Exponent γ of the age-related fall of grip per kg ALM: rate(age) = rate(75) · ((age − onset)/(75 − onset))^γ";
     quality_cohort_trend = "quality.cohort_trend_per_decade": 0.034, "fraction per decade of birth", NonNegative,
@@ -435,9 +417,9 @@ parameter_table! {
         "Bohannon 2011 Physiotherapy 97:182: 1.34 m/s at 60-69 (U)", "Mean habitual gait speed of men at 65";
     gait_65_f = "gait.speed_65_f": 1.24, "m/s", Positive, Fixed,
         "Bohannon 2011: 1.24 m/s at 60-69 (U)", "Mean habitual gait speed of women at 65";
-    gait_per_grip = "gait.per_kg_grip": 0.01198, "m/s per kg", NonNegative, Fixed,
+    gait_per_grip = "gait.per_kg_grip": 0.01237, "m/s per kg", NonNegative, Fixed,
         "C: fitted to Bohannon 2011 Physiotherapy 97:182 gait by age band by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.012", "Gait speed per kg of grip away from the sex reference";
-    gait_age_slope = "gait.age_slope_after_75": 0.02019, "m/s per yr", NonNegative, Fixed,
+    gait_age_slope = "gait.age_slope_after_75": 0.01653, "m/s per yr", NonNegative, Fixed,
         "C: fitted to Bohannon 2011 gait by age band by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.018", "Fall of gait speed per year of age above 75 beyond what grip explains";
     gait_per_condition = "gait.per_condition": 0.08, "m/s", NonNegative,
         Uniform { lo: 0.04, hi: 0.12 },

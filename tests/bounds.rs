@@ -3,7 +3,7 @@
 //! through. Moved here from `model/`, which must not depend on `population` or the
 //! reference population.
 
-use sarcosim::model::illness::{incidence, onset};
+use sarcosim::model::illness::onset;
 use sarcosim::model::{hospital, Model, Modifiers, Streams};
 use sarcosim::params::Params;
 use sarcosim::population;
@@ -54,7 +54,7 @@ fn onset_matches_the_incidence_of_each_condition() {
             let u: [f64; 5] =
                 std::array::from_fn(|c| (id as f64 * 0.37 + c as f64 * 0.11) % 1.0 * 0.02);
             let slow = (0..5).fold(0u8, |acc, c| {
-                let x = incidence(&person, c, model.almi_reference[0], &p) * model.dt;
+                let x = model.bounds.onset.incidence.rate(&person, c) * model.dt;
                 if !person.has(c) && u[c] < 1.0 - (-x).exp() {
                     acc | 1 << c
                 } else {
@@ -62,10 +62,7 @@ fn onset_matches_the_incidence_of_each_condition() {
                 }
             });
             let b = &model.bounds;
-            assert_eq!(
-                onset(&person, &u, model.dt, model.almi_reference[0], &p, &b.onset),
-                slow
-            );
+            assert_eq!(onset(&person, &u, model.dt, &b.onset), slow);
             model.step(&mut person, &mut s, &Modifiers::NONE);
             if !person.alive {
                 break;

@@ -14,7 +14,6 @@
 //!   within 4 standard deviations (the sum of the per-step `p(1 − p)`).
 
 use rand::Rng;
-use sarcosim::model::illness::incidence;
 use sarcosim::model::{hospital, training, Modifiers, Person, Streams};
 use sarcosim::params::Params;
 use sarcosim::population;
@@ -153,8 +152,8 @@ fn constant_hazard_event_times_match_the_per_step_draw() {
 
 #[test]
 fn age_rising_hazard_event_times_match_the_per_step_draw() {
-    // The illness onsets' law: incidence × e^(0.07·(age − 60)) per month from 60 to 100,
-    // at a high incidence so that most persons have the event.
+    // An age-rising hazard (the former illness onsets' law: incidence × e^(0.07·(age − 60)))
+    // per month from 60 to 100, at a high incidence so that most persons have the event.
     let x: Vec<f64> = (0..480)
         .map(|k| 0.004 * (0.07 * f64::from(k) / 12.0).exp())
         .collect();
@@ -287,10 +286,9 @@ fn the_models_events_follow_their_exact_hazards() {
         while person.alive {
             let before: Person = person.clone();
             let ev = model.step(&mut person, &mut s, &Modifiers::NONE);
-            let sex = usize::from(before.female);
             for (c, tally) in onset.iter_mut().enumerate() {
                 if !before.has(c) {
-                    let x = incidence(&before, c, model.almi_reference[sex], &p) * dt;
+                    let x = model.bounds.onset.incidence.rate(&before, c) * dt;
                     tally.add(x, ev.new_conditions & (1 << c) != 0);
                 }
             }
@@ -333,11 +331,9 @@ fn the_onset_bounds_hold_along_lives() {
         let mut person = population::sample_person(id, 0, &cohort, &model, 4, 0);
         let mut s = Streams::new(4, 0, id);
         while person.alive {
-            let sex = usize::from(person.female);
-            let reference = model.almi_reference[sex];
             for c in 0..5 {
-                let x = incidence(&person, c, reference, &p) * model.dt;
-                assert!(model.bounds.onset.upper(&person, c, reference) >= x);
+                let x = model.bounds.onset.incidence.rate(&person, c) * model.dt;
+                assert!(model.bounds.onset.upper(&person, c) >= x);
                 checked += 1;
             }
             model.step(&mut person, &mut s, &Modifiers::NONE);

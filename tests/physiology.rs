@@ -195,7 +195,7 @@ fn sarcopenia_raises_admissions_and_low_muscle_raises_diabetes() {
     let ratio = sarcosim::model::hospital::admission_rate(&weak, &p)
         / sarcosim::model::hospital::admission_rate(&strong, &p);
     assert!((ratio - p.admission_sarcopenia_hr).abs() < 1e-9);
-    let inc = |q: &Person| sarcosim::model::illness::incidence(q, 0, model.almi_reference[0], &p);
+    let inc = |q: &Person| model.bounds.onset.incidence.rate(q, 0);
     assert!(
         inc(&weak) > 1.3 * inc(&strong),
         "less muscle, more diabetes"

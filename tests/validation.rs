@@ -105,6 +105,14 @@ const KNOWN_FAILURES: &[&str] = &[
     "rotterdam-ewgsop1",
     "road-awgs2014-60",
     "hisayama-awgs2014-65",
+    // Since the sixth set (docs/validation.md, "Chronic conditions by age"): heart failure
+    // accumulates above Rotterdam's prevalence at 85+ from Rotterdam's own incidence (a
+    // construction check: the mortality ratio 2.5, A, or the open 75+ band), and men's low
+    // ALM/height² at 80+ rarer than Baumgartner's (37.1 against at least 40.0 %).
+    // (`dodds-grip-p10-w-60` and `seino-almi-65-84-w` pass at 80,000 persons on the edge of
+    // their intervals and stay listed.)
+    "rotterdam-hf-85plus",
+    "baumgartner-low-almi-80-m",
 ];
 
 /// Targets committed with their tolerances before the first run that computes them: their

@@ -131,7 +131,7 @@ mod tests {
     fn healthy() -> Params {
         let mut p = Params::central();
         for name in ["diabetes", "ckd", "copd", "heart_failure", "cancer"] {
-            p.set(&format!("illness.incidence_{name}_60"), 0.0);
+            p.set(&format!("illness.loss_{name}"), 0.0);
         }
         p.admission_rate_65 = 0.0;
         p

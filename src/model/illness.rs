@@ -1,20 +1,63 @@
-//! Chronic conditions: incidence rising with age (diabetes also with low muscle), and the
-//! extra muscle breakdown each brings.
+//! Chronic conditions: incidence by age band and sex from an incidence table
+//! ([`super::incidence_table`]; diabetes also rises with low muscle), and the extra muscle
+//! breakdown each brings.
 
 use super::bounds::UpperBound;
+use super::incidence_table::{year_index, IncidenceTable};
+use super::life_table::MAX_AGE;
 use super::Person;
 use crate::params::Params;
 use crate::rng::{self, Clock};
 
-/// Yearly incidence of condition `c` for this person.
-#[inline]
-pub fn incidence(person: &Person, c: usize, almi_reference: f64, p: &Params) -> f64 {
-    let mut h = p.condition_incidence()[c] * (p.incidence_age_slope * (person.age - 60.0)).exp();
-    if c == 0 {
-        // Less muscle, more insulin resistance (Srikanthan 2011).
-        h *= (person.alm_index() / almi_reference).powf(-p.diabetes_muscle_elasticity);
+/// The exact incidence of each condition: the table's rate for the person's sex and year
+/// of age; diabetes's times a muscle factor `(ALMI / mean ALMI)^(−elasticity)` (less
+/// muscle, more insulin resistance: Srikanthan 2011), the mean being that of the reference
+/// population of the person's sex and year of age, so that the factor moves risk between
+/// persons of an age and leaves the table's rate the population's.
+#[derive(Clone, Debug)]
+pub struct Incidence {
+    pub table: &'static IncidenceTable,
+    /// Mean ALM/height² of the reference population by sex and year of age, kg/m².
+    almi_by_age: [Vec<f64>; 2],
+    elasticity: f64,
+}
+
+impl Incidence {
+    /// `almi_at(female, age)`: the reference population's mean ALM/height² at a whole age.
+    pub fn new(
+        table: &'static IncidenceTable,
+        almi_at: impl Fn(bool, f64) -> f64,
+        p: &Params,
+    ) -> Self {
+        Self {
+            table,
+            almi_by_age: [false, true]
+                .map(|female| (0..=MAX_AGE).map(|a| almi_at(female, a as f64)).collect()),
+            elasticity: p.diabetes_muscle_elasticity,
+        }
     }
-    h
+
+    /// The reference population's mean ALM/height² at this sex and (whole) age.
+    #[inline(always)]
+    pub fn almi_mean(&self, female: bool, age: f64) -> f64 {
+        self.almi_by_age[usize::from(female)][year_index(age)]
+    }
+
+    /// The person's ALM/height² over the mean of their sex and year of age.
+    #[inline(always)]
+    pub fn almi_ratio(&self, person: &Person) -> f64 {
+        person.alm_index() / self.almi_mean(person.female, person.age)
+    }
+
+    /// Yearly incidence of condition `c` for this person.
+    #[inline]
+    pub fn rate(&self, person: &Person, c: usize) -> f64 {
+        let mut h = self.table.rates(person.female, person.age)[c];
+        if c == 0 {
+            h *= self.almi_ratio(person).powf(-self.elasticity);
+        }
+        h
+    }
 }
 
 /// New conditions this step, each condition absent so far decided by its exponential
@@ -31,17 +74,15 @@ pub fn onset_by_clocks(
     person: &Person,
     clocks: &mut [Clock; 5],
     dt: f64,
-    almi_reference: f64,
-    p: &Params,
     bounds: &OnsetBounds,
 ) -> u8 {
     let absent = !person.conditions & 0b1_1111;
     if absent == 0 {
         return 0;
     }
-    let mut upper = bounds.row(person.age);
+    let mut upper = bounds.row(person.female, person.age);
     if absent & 1 != 0 {
-        upper[0] *= bounds.diabetes_factor(person, almi_reference);
+        upper[0] *= bounds.diabetes_factor(person);
     }
     let mut new = 0u8;
     for (c, clock) in clocks.iter_mut().enumerate() {
@@ -50,10 +91,8 @@ pub fn onset_by_clocks(
         } else {
             0.0
         };
-        // = clock.tick(x_upper, || incidence(person, c, almi_reference, p) * dt)
-        if !clock.passes(x_upper)
-            && onset_candidates(clock, x_upper, person, c, almi_reference, p, dt)
-        {
+        // = clock.tick(x_upper, || bounds.incidence.rate(person, c) * dt)
+        if !clock.passes(x_upper) && onset_candidates(clock, x_upper, person, c, bounds, dt) {
             new |= 1 << c;
         }
     }
@@ -69,11 +108,10 @@ fn onset_candidates(
     x_upper: f64,
     person: &Person,
     c: usize,
-    almi_reference: f64,
-    p: &Params,
+    bounds: &OnsetBounds,
     dt: f64,
 ) -> bool {
-    clock.candidates(x_upper, || incidence(person, c, almi_reference, p) * dt)
+    clock.candidates(x_upper, || bounds.incidence.rate(person, c) * dt)
 }
 
 /// New conditions this step decided with one uniform per condition (the per-step draw
@@ -81,19 +119,12 @@ fn onset_candidates(
 /// Same decisions as comparing each uniform with `1 − exp(−incidence·dt)`; `bounds`
 /// bounds every condition's `incidence·dt` by age, and the diabetes muscle factor, so that
 /// the exact hazard is computed only for uniforms near it.
-pub fn onset(
-    person: &Person,
-    uniforms: &[f64; 5],
-    dt: f64,
-    almi_reference: f64,
-    p: &Params,
-    bounds: &OnsetBounds,
-) -> u8 {
+pub fn onset(person: &Person, uniforms: &[f64; 5], dt: f64, bounds: &OnsetBounds) -> u8 {
     let absent = !person.conditions & 0b1_1111;
     if absent == 0 {
         return 0;
     }
-    let row = bounds.row(person.age);
+    let row = bounds.row(person.female, person.age);
     let mut candidates = 0u8;
     for c in 1..5 {
         candidates |= u8::from(!rng::surely_not(uniforms[c], row[c])) << c;
@@ -101,16 +132,14 @@ pub fn onset(
     candidates &= absent;
     // Diabetes: its bound needs the muscle factor too.
     if absent & 1 != 0 {
-        let muscle = bounds
-            .diabetes_muscle
-            .upper(person.alm_index() / almi_reference);
+        let muscle = bounds.diabetes_factor(person);
         candidates |= u8::from(!rng::surely_not(uniforms[0], row[0] * muscle));
     }
     let mut new = 0u8;
     while candidates != 0 {
         let c = candidates.trailing_zeros() as usize;
         candidates &= candidates - 1;
-        if onset_exactly(person, c, uniforms[c], dt, almi_reference, p) {
+        if onset_exactly(person, c, uniforms[c], dt, &bounds.incidence) {
             new |= 1 << c;
         }
     }
@@ -118,41 +147,40 @@ pub fn onset(
 }
 
 /// Upper bounds of each condition's `incidence·dt` (without the diabetes muscle factor) by
-/// quarter year of age, and of the diabetes muscle factor.
+/// sex and year of age, and of the diabetes muscle factor; the table they bound.
 #[derive(Clone, Debug)]
 pub struct OnsetBounds {
-    rows: Vec<[f64; 5]>,
+    /// Men's rows then women's, one per year of age 0..=MAX_AGE.
+    rows: [Vec<[f64; 5]>; 2],
     pub diabetes_muscle: UpperBound,
+    /// The exact rates the rows bound.
+    pub incidence: Incidence,
 }
 
 impl OnsetBounds {
-    const CELLS_PER_YEAR: f64 = 4.0;
-
-    pub fn new(p: &Params, dt: f64) -> Self {
-        let cells = (130.0 * Self::CELLS_PER_YEAR) as usize;
-        let age = UpperBound::new(0.0, 130.0, cells, |a| {
-            (p.incidence_age_slope * (a - 60.0)).exp()
+    pub fn new(p: &Params, dt: f64, incidence: Incidence) -> Self {
+        let rows = [false, true].map(|female| {
+            (0..=MAX_AGE)
+                .map(|age| {
+                    let rates = incidence.table.rates(female, age as f64);
+                    rates.map(|r| r * dt * (1.0 + 1e-9))
+                })
+                .collect()
         });
-        let base = p.condition_incidence();
-        let rows = (0..cells)
-            .map(|j| {
-                let factor = age.upper((j as f64 + 0.5) / Self::CELLS_PER_YEAR);
-                base.map(|b| b * factor * dt * (1.0 + 1e-9))
-            })
-            .collect();
         Self {
             rows,
             diabetes_muscle: UpperBound::new(0.05, 4.0, 790, |r| {
                 r.powf(-p.diabetes_muscle_elasticity)
             }),
+            incidence,
         }
     }
 
-    /// An upper bound of `incidence(person, c, almi_reference) · dt`.
-    pub fn upper(&self, person: &Person, c: usize, almi_reference: f64) -> f64 {
-        let row = self.row(person.age);
+    /// An upper bound of `incidence.rate(person, c) · dt`.
+    pub fn upper(&self, person: &Person, c: usize) -> f64 {
+        let row = self.row(person.female, person.age);
         if c == 0 {
-            row[0] * self.diabetes_factor(person, almi_reference)
+            row[0] * self.diabetes_factor(person)
         } else {
             row[c]
         }
@@ -160,35 +188,24 @@ impl OnsetBounds {
 
     /// An upper bound of the diabetes muscle factor `(ALMI / reference)^(−elasticity)`.
     #[inline(always)]
-    fn diabetes_factor(&self, person: &Person, almi_reference: f64) -> f64 {
+    pub fn diabetes_factor(&self, person: &Person) -> f64 {
         self.diabetes_muscle
-            .upper(person.alm_index() / almi_reference)
+            .upper(self.incidence.almi_ratio(person))
     }
 
-    /// The bounds at this age (infinite outside the table: always the exact path).
+    /// The bounds of every condition's `incidence·dt` at this sex and age (the muscle
+    /// factor of diabetes apart).
     #[inline(always)]
-    fn row(&self, age: f64) -> [f64; 5] {
-        let t = age * Self::CELLS_PER_YEAR;
-        if t >= 0.0 && t < self.rows.len() as f64 {
-            self.rows[t as i32 as usize]
-        } else {
-            [f64::INFINITY; 5]
-        }
+    pub fn row(&self, female: bool, age: f64) -> [f64; 5] {
+        self.rows[usize::from(female)][year_index(age)]
     }
 }
 
 /// The exact decision, out of line so that the compiler does not compute it speculatively.
 #[cold]
 #[inline(never)]
-fn onset_exactly(
-    person: &Person,
-    c: usize,
-    u: f64,
-    dt: f64,
-    almi_reference: f64,
-    p: &Params,
-) -> bool {
-    rng::occurs(u, incidence(person, c, almi_reference, p) * dt)
+fn onset_exactly(person: &Person, c: usize, u: f64, dt: f64, incidence: &Incidence) -> bool {
+    rng::occurs(u, incidence.rate(person, c) * dt)
 }
 
 /// Extra net breakdown from the person's conditions, 1/yr.

@@ -15,6 +15,7 @@ pub mod gait;
 pub mod hormones;
 pub mod hospital;
 pub mod illness;
+pub mod incidence_table;
 pub mod life_table;
 pub mod modifiers;
 pub mod mortality;

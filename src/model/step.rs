@@ -123,10 +123,10 @@ pub struct HazardBounds {
 }
 
 impl HazardBounds {
-    fn new(p: &Params, dt: f64) -> Self {
+    fn new(p: &Params, dt: f64, incidence: illness::Incidence) -> Self {
         let cond = p.condition_hr();
         Self {
-            onset: OnsetBounds::new(p, dt),
+            onset: OnsetBounds::new(p, dt, incidence),
             admission_age: UpperBound::new(0.0, 130.0, 520, |a| {
                 (p.admission_age_slope * (a - 65.0)).exp()
             }),
@@ -180,6 +180,16 @@ impl Model {
             let height = stature::mean_peak(65.0, female, p) - stature.loss(65.0, female);
             almi_reference[s] * height * height * quality[s]
         });
+        // Diabetes's muscle factor compares a person with the mean of their age on the same
+        // law (`illness::Incidence`).
+        let incidence = illness::Incidence::new(
+            super::incidence_table::default_table(),
+            |female, age| {
+                let s = usize::from(female);
+                almi_reference[s] * StartLaw::at(&analytic.log_almi, female, age).exp()
+            },
+            p,
+        );
         let step_days = step.days();
         let dt = step.years();
         let k = StepConstants {
@@ -196,7 +206,7 @@ impl Model {
         };
         Self {
             k,
-            bounds: HazardBounds::new(p, dt),
+            bounds: HazardBounds::new(p, dt, incidence),
             age_shape: [false, true].map(|f| muscle::AgeShape::new(muscle::Shape::mass(p, f))),
             quality_shape: muscle::AgeShape::new(muscle::Shape::quality(p)),
             dt: step.years(),
@@ -358,14 +368,11 @@ impl Model {
     /// muscle mass, training adaptation and quality, then ageing and death, in that order.
     /// Each process draws only from its own stream, so the phases below keep every draw.
     pub fn step(&self, person: &mut Person, s: &mut Streams, m: &Modifiers) -> StepEvents {
-        let sex = usize::from(person.female);
         let mut ev = StepEvents {
             new_conditions: illness::onset_by_clocks(
                 person,
                 &mut s.onset,
                 self.dt,
-                self.almi_reference[sex],
-                &self.params,
                 &self.bounds.onset,
             ),
             ..StepEvents::default()

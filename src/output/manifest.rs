@@ -55,21 +55,23 @@ pub struct RunIdentity {
     pub population: u64,
     pub shard_count: u32,
     /// Fingerprint of the model: the central parameter table, the engine version, the
-    /// life table and the posterior sample ([`model_fingerprint`]). Empty in directories written before it existed.
+    /// life table, the incidence table and the posterior sample ([`model_fingerprint`]). Empty in directories written before it existed.
     #[serde(default)]
     pub model: String,
 }
 
 /// A hash of everything besides the scenario that decides a run's results: the central
-/// parameter table (values, ranges, sources), the engine version and the life table. Two
-/// builds with the same fingerprint simulate the same persons identically.
+/// parameter table (values, ranges, sources), the engine version, the life table and the
+/// incidence table of the chronic conditions. Two builds with the same fingerprint simulate
+/// the same persons identically.
 pub fn model_fingerprint() -> String {
     let lt = crate::model::life_table::default_table();
     let table = serde_json::to_string(crate::params::TABLE).unwrap_or_default();
     let (men, women) = (lt.qx(false), lt.qx(true));
     // The posterior sample sets the calibrated parameters of draws 1..K.
     let posterior = crate::validate::posterior::EMBEDDED;
-    let text = format!("{table}\n{ENGINE_VERSION}\n{men:?}\n{women:?}\n{posterior}");
+    let incidence = &crate::model::incidence_table::default_table().digest;
+    let text = format!("{table}\n{ENGINE_VERSION}\n{men:?}\n{women:?}\n{posterior}\n{incidence}");
     format!("{:016x}", xxhash_rust::xxh3::xxh3_64(text.as_bytes()))
 }
 

@@ -33,6 +33,15 @@ pub use problem::{Problem, ScenarioError};
 /// The five chronic conditions, in bitmask order (bit 0 = diabetes).
 pub const CONDITIONS: [&str; 5] = ["diabetes", "ckd", "copd", "heart_failure", "cancer"];
 
+/// The bit of each condition in a person's `conditions` mask ([`CONDITIONS`] order).
+pub mod condition_bit {
+    pub const DIABETES: u8 = 1 << 0;
+    pub const CKD: u8 = 1 << 1;
+    pub const COPD: u8 = 1 << 2;
+    pub const HEART_FAILURE: u8 = 1 << 3;
+    pub const CANCER: u8 = 1 << 4;
+}
+
 /// A checked scenario, defaults applied, durations resolved to steps.
 #[derive(Clone, Debug, Serialize)]
 pub struct Scenario {

@@ -12,6 +12,7 @@ use super::east_asian;
 use super::sim::{Life, Snap};
 use super::stats::{estimate, mean, quantile};
 use super::{judge, Role, Row, Runs, Spec};
+use crate::scenario::condition_bit::DIABETES;
 
 const AGEING: &str = "ageing-from-50";
 /// Age at the first record of `ageing-from-50`.
@@ -181,7 +182,6 @@ fn auyeung(l: &[Life], rows: &mut Vec<Row>) {
 /// The extra yearly ALM loss with diabetes at baseline, Hong Kong Chinese over 64 (the
 /// cohort of Auyeung 2014).
 fn hong_kong_diabetes(l: &[Life], rows: &mut Vec<Row>) {
-    const DIABETES: u8 = 1;
     let k0 = (HONG_KONG_AGES.0 - east_asian::START) as usize;
     for (sex, female, with, without) in [("m", false, 3.0, 1.5), ("w", true, 3.4, 1.9)] {
         let published = (with - without) / 4.0;

@@ -130,9 +130,7 @@ pub fn measured_gait(gait: f64, protocol: GaitProtocol, lost_distance: f64) -> f
     }
 }
 
-/// Bits of the model's conditions in a record's `conditions` (`scenario::CONDITIONS` order).
-const HEART_FAILURE: u8 = 1 << 3;
-const CANCER: u8 = 1 << 4;
+use crate::scenario::condition_bit::{CANCER, HEART_FAILURE};
 
 /// Who a trial or volunteer cohort enrolled, as a rule on a simulated record: targets from
 /// such a sample are computed on the simulated persons it would have enrolled. One rule per

@@ -13,6 +13,7 @@
 
 pub mod alm_loss;
 pub mod calibrate;
+pub mod conditions;
 pub mod definitions;
 pub mod dynamometer;
 pub mod east_asian;

@@ -61,6 +61,7 @@ pub fn targets(r: &Runs) -> Vec<Row> {
     super::strata::targets(r, &mut rows);
     super::east_asian::targets(r, &mut rows);
     super::alm_loss::targets(r, &mut rows);
+    super::conditions::targets(r, &mut rows);
     rows
 }
 
