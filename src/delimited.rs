@@ -29,6 +29,18 @@ pub struct SyntaxError {
     pub message: String,
 }
 
+/// A table file that cannot be used (a life table, an incidence table): where and why.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{file}{}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default(),
+        column.as_ref().map(|c| format!(": column `{c}`")).unwrap_or_default())]
+pub struct TableError {
+    pub file: String,
+    /// 1-based line of the file.
+    pub line: Option<u64>,
+    pub column: Option<String>,
+    pub message: String,
+}
+
 /// The records of `text` in order, comment and blank lines skipped.
 pub fn records(text: &str) -> impl Iterator<Item = Result<Record<'_>, SyntaxError>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);

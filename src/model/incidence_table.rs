@@ -41,16 +41,7 @@ pub struct IncidenceTable {
 }
 
 /// A table that cannot be used: where and why.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error("{file}{}{}: {message}", line.map(|l| format!(":{l}")).unwrap_or_default(),
-        column.as_ref().map(|c| format!(": column `{c}`")).unwrap_or_default())]
-pub struct IncidenceTableError {
-    pub file: String,
-    /// 1-based line of the file.
-    pub line: Option<u64>,
-    pub column: Option<String>,
-    pub message: String,
-}
+pub type IncidenceTableError = crate::delimited::TableError;
 
 /// A shipped table by name (parsed once).
 pub fn shipped(name: &str) -> Option<&'static IncidenceTable> {
