@@ -41,6 +41,18 @@ pub struct TableError {
     pub message: String,
 }
 
+/// The tables shipped in the binary, `(name, text)`, each parsed by `parse(text, name)`:
+/// a shipped table that does not parse is a build defect, so it panics with the error.
+pub fn parse_shipped<T>(
+    shipped: &[(&str, &str)],
+    parse: impl Fn(&str, &str) -> Result<T, TableError>,
+) -> Vec<T> {
+    shipped
+        .iter()
+        .map(|(name, text)| parse(text, name).unwrap_or_else(|e| panic!("shipped table: {e}")))
+        .collect()
+}
+
 /// The records of `text` in order, comment and blank lines skipped.
 pub fn records(text: &str) -> impl Iterator<Item = Result<Record<'_>, SyntaxError>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);

@@ -46,14 +46,8 @@ pub type IncidenceTableError = crate::delimited::TableError;
 /// A shipped table by name (parsed once).
 pub fn shipped(name: &str) -> Option<&'static IncidenceTable> {
     static TABLES: OnceLock<Vec<IncidenceTable>> = OnceLock::new();
-    let tables = TABLES.get_or_init(|| {
-        SHIPPED
-            .iter()
-            .map(|(n, text)| {
-                IncidenceTable::parse(text, n).unwrap_or_else(|e| panic!("shipped table: {e}"))
-            })
-            .collect()
-    });
+    let tables =
+        TABLES.get_or_init(|| crate::delimited::parse_shipped(SHIPPED, IncidenceTable::parse));
     tables.iter().find(|t| t.name == name)
 }
 

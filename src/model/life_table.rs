@@ -88,14 +88,7 @@ pub type LifeTableError = crate::delimited::TableError;
 /// A shipped table by name (parsed once).
 pub fn shipped(name: &str) -> Option<&'static LifeTable> {
     static TABLES: OnceLock<Vec<LifeTable>> = OnceLock::new();
-    let tables = TABLES.get_or_init(|| {
-        SHIPPED
-            .iter()
-            .map(|(n, text)| {
-                LifeTable::parse(text, n).unwrap_or_else(|e| panic!("shipped table: {e}"))
-            })
-            .collect()
-    });
+    let tables = TABLES.get_or_init(|| crate::delimited::parse_shipped(SHIPPED, LifeTable::parse));
     tables.iter().find(|t| t.name == name)
 }
 
