@@ -41,6 +41,39 @@ pub struct TableError {
     pub message: String,
 }
 
+impl TableError {
+    /// An error of `file`, at `line` and `column` where known.
+    pub fn at(file: &str, line: Option<u64>, column: Option<&str>, message: String) -> Self {
+        Self {
+            file: file.to_string(),
+            line,
+            column: column.map(str::to_string),
+            message,
+        }
+    }
+}
+
+/// A table's header record and its row records, a line that cannot be split (or a text
+/// without a header) reported as a [`TableError`] of `file`.
+pub fn table_records<'a>(
+    text: &'a str,
+    file: &'a str,
+) -> Result<
+    (
+        Record<'a>,
+        impl Iterator<Item = Result<Record<'a>, TableError>> + 'a,
+    ),
+    TableError,
+> {
+    let syntax = move |e: SyntaxError| TableError::at(file, Some(e.line), None, e.message);
+    let mut records = records(text);
+    let header = records
+        .next()
+        .ok_or_else(|| TableError::at(file, None, None, "no header and no rows".into()))?
+        .map_err(syntax)?;
+    Ok((header, records.map(move |r| r.map_err(syntax))))
+}
+
 /// The tables shipped in the binary, `(name, text)`, each parsed by `parse(text, name)`:
 /// a shipped table that does not parse is a build defect, so it panics with the error.
 pub fn parse_shipped<T>(

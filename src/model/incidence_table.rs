@@ -59,22 +59,14 @@ pub fn default_table() -> &'static IncidenceTable {
 impl IncidenceTable {
     /// Parses CSV text; `file` names it in errors and becomes the table's name.
     pub fn parse(text: &str, file: &str) -> Result<Self, IncidenceTableError> {
-        let err = |line: Option<u64>, column: Option<&str>, message: String| IncidenceTableError {
-            file: file.to_string(),
-            line,
-            column: column.map(str::to_string),
-            message,
+        let err = |line: Option<u64>, column: Option<&str>, message: String| {
+            IncidenceTableError::at(file, line, column, message)
         };
-        let syntax = |e: crate::delimited::SyntaxError| err(Some(e.line), None, e.message);
-        let mut records = crate::delimited::records(text);
-        let first = records
-            .next()
-            .ok_or_else(|| err(None, None, "no header and no rows".into()))?
-            .map_err(syntax)?;
+        let (first, records) = crate::delimited::table_records(text, file)?;
         let columns = Columns::of(&first.strs()).map_err(|m| err(Some(first.line), None, m))?;
         let mut bands: Vec<Band> = Vec::new();
         for r in records {
-            let r = r.map_err(syntax)?;
+            let r = r?;
             let band = columns
                 .band(&r.strs(), bands.last().map(|b| b.0))
                 .map_err(|(col, m)| err(Some(r.line), Some(&col), m))?;

@@ -113,23 +113,15 @@ impl LifeTable {
 
     /// Parses CSV text; `file` names it in errors and becomes the table's name.
     pub fn parse(text: &str, file: &str) -> Result<Self, LifeTableError> {
-        let err = |line: Option<u64>, column: Option<&str>, message: String| LifeTableError {
-            file: file.to_string(),
-            line,
-            column: column.map(str::to_string),
-            message,
+        let err = |line: Option<u64>, column: Option<&str>, message: String| {
+            LifeTableError::at(file, line, column, message)
         };
-        let syntax = |e: crate::delimited::SyntaxError| err(Some(e.line), None, e.message);
-        let mut records = crate::delimited::records(text);
-        let first = records
-            .next()
-            .ok_or_else(|| err(None, None, "no header and no rows".into()))?
-            .map_err(syntax)?;
+        let (first, records) = crate::delimited::table_records(text, file)?;
         let header = first.strs();
         let rate = header_rate(&header).map_err(|m| err(Some(first.line), None, m))?;
         let mut rows: Vec<(usize, [f64; 2])> = Vec::new();
         for r in records {
-            let r = r.map_err(syntax)?;
+            let r = r?;
             let row = parse_row(&r.strs(), &header, rate, rows.last().map(|r| r.0))
                 .map_err(|(col, m)| err(Some(r.line), Some(col), m))?;
             if row.0 <= MAX_AGE {
