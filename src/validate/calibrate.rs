@@ -531,7 +531,7 @@ pub fn posterior_sample(
         ("commit", commit.to_string()),
         ("command", r.command.clone()),
         ("population", r.options.population.to_string()),
-        ("sizes", format!("initial {}, per step {}, steps {} (at most {}), evaluations {}, resampled {} ({} distinct)", s.initial, s.per_step, r.steps, s.max_steps, r.evaluations, s.resample, r.distinct)),
+        ("sizes", format!("initial {}, per step {}, sample taken at step {} (at most {}; the first to meet the stopping rule, else the one with the most expected distinct points), evaluations {}, resampled {} ({} distinct)", s.initial, s.per_step, r.steps, s.max_steps, r.evaluations, s.resample, r.distinct)),
         ("diagnostics", format!("ESS {:.1}, largest weight {:.4}, expected distinct in {} {:.1}, stopping rule met: {}", d.ess, d.max_weight, s.resample, d.expected_unique, d.converged)),
         (
             "wall seconds per evaluation",

@@ -419,8 +419,24 @@ fn evaluate_new(
     }
 }
 
+/// The weights of the points drawn up to one stage, and their diagnostics.
+struct Stage {
+    /// Mixture components added before the stage.
+    steps: usize,
+    weights: Vec<f64>,
+    diagnostics: Diagnostics,
+}
+
 /// Runs IMIS. `log_lik(i, x)` is the log-likelihood of point `i` (called once per point
 /// inside the prior's support, in order); `log` receives a line per stage.
+///
+/// Stops at the first stage whose expected number of distinct points among the
+/// `resample` draws reaches (1 − e⁻¹)·`resample` (Raftery & Bao 2010). If none does within
+/// `max_steps`, the sample is taken at the stage with the most expected distinct points
+/// (each stage's weights are a valid importance sample of the posterior: its points were
+/// drawn from the prior and the components before it, and weighted by that mixture), not
+/// at the last: the diagnostics swing from stage to stage when a new component lands on a
+/// heavy point, and the step budget should not decide the quality of the sample.
 pub fn imis(
     prior: &Prior,
     log_lik: &mut dyn FnMut(usize, &[f64]) -> f64,
@@ -436,6 +452,7 @@ pub fn imis(
     let mut evaluations = 0;
     evaluate_new(prior, &points, &mut ll, log_lik, &mut evaluations);
     let mut components: Vec<Component> = Vec::new();
+    let mut best: Option<Stage> = None;
     loop {
         let w = weights(prior, &points, &ll, &components, s);
         if w.iter().any(|v| !v.is_finite()) {
@@ -454,15 +471,44 @@ pub fn imis(
             target
         ));
         let converged = d.expected_unique >= target;
+        if converged
+            || best
+                .as_ref()
+                .is_none_or(|b| d.expected_unique > b.diagnostics.expected_unique)
+        {
+            best = Some(Stage {
+                steps: components.len(),
+                weights: w.clone(),
+                diagnostics: d,
+            });
+        }
         if converged || components.len() >= s.max_steps {
-            let sample = resample(&w, s.resample, &mut rng);
+            let Stage {
+                steps,
+                mut weights,
+                diagnostics,
+            } = best.expect("a stage was kept");
+            if steps < components.len() {
+                log(&format!(
+                    "IMIS: stopping rule not met in {} steps; the sample is taken at stage {steps}, \
+                     the one with the most expected distinct points ({:.1})",
+                    components.len(),
+                    diagnostics.expected_unique
+                ));
+            }
+            // Points drawn after the kept stage carry no weight in it.
+            weights.resize(points.len(), 0.0);
+            let sample = resample(&weights, s.resample, &mut rng);
             return Ok(Outcome {
                 points,
                 log_likelihood: ll,
-                diagnostics: Diagnostics { converged, ..d },
-                weights: w,
+                diagnostics: Diagnostics {
+                    converged,
+                    ..diagnostics
+                },
+                weights,
                 sample,
-                steps: components.len(),
+                steps,
                 evaluations,
             });
         }
@@ -554,6 +600,61 @@ mod tests {
         )
         .unwrap();
         assert_eq!(out, again);
+    }
+
+    /// Without convergence in the step budget, the sample comes from the stage with the
+    /// most expected distinct points, and points drawn after it weigh nothing.
+    #[test]
+    fn an_unconverged_run_keeps_its_best_stage() {
+        let normal = Marginal::Normal {
+            mean: 0.0,
+            sd: 3.0,
+            lo: f64::NEG_INFINITY,
+            hi: f64::INFINITY,
+        };
+        let prior = Prior {
+            marginals: vec![normal, normal, normal],
+        };
+        // A narrow posterior and a short budget: the rule cannot be met, and with this seed
+        // the expected distinct points fall over the last two stages (18: 106.2, 19: 99.0,
+        // 20: 90.2).
+        let (mu, sd) = (&[1.0, -2.0, 0.5][..], &[0.05, 0.05, 0.05][..]);
+        let s = Settings {
+            initial: 200,
+            per_step: 10,
+            max_steps: 20,
+            resample: 500,
+            seed: 8,
+        };
+        let mut stages = Vec::new();
+        let out = imis(&prior, &mut gaussian(mu, sd), &s, &mut |line| {
+            if let Some(rest) = line.split("expected distinct in 500 ").nth(1) {
+                stages.push(rest.split(' ').next().unwrap().parse::<f64>().unwrap());
+            }
+        })
+        .unwrap();
+        assert!(!out.diagnostics.converged);
+        assert_eq!(stages.len(), 21, "stages 0..=20 logged");
+        let best = stages.iter().cloned().fold(f64::MIN, f64::max);
+        assert!(
+            (out.diagnostics.expected_unique - best).abs() < 0.051,
+            "{:?} vs {stages:?}",
+            out.diagnostics
+        );
+        assert!(
+            (stages[out.steps] - best).abs() < 1e-9,
+            "kept stage {}",
+            out.steps
+        );
+        assert!(
+            out.steps < 20,
+            "this seed's best stage is not its last: {stages:?}"
+        );
+        let kept = s.initial + out.steps * s.per_step;
+        assert_eq!(out.weights.len(), out.points.len());
+        assert!(out.weights[kept..].iter().all(|&w| w == 0.0));
+        assert!((out.weights.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        assert!(out.sample.iter().all(|&i| i < kept));
     }
 
     #[test]
