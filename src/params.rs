@@ -216,11 +216,11 @@ parameter_table! {
         Uniform { lo: 0.12, hi: 0.17 },
         "D: Furushima 2017 J Physiol Anthropol 36:34, Table 2 (913 Japanese women 20-90, DXA): ASM = 0.155·height + 0.138·weight − 16.291, so 0.138 at a given height (V); Walowski 2020 Nutrients 12:755, Table 5 (young German adults, bioimpedance skeletal muscle index at BMI 18.5-40): 0.167 men, 0.158 women per unit of BMI (V) ÷ 1.13 skeletal muscle per kg ALM (Kim 2002, P) = 0.148 / 0.140; range: 0.12 to 0.17 (above 0.171 women's would explain more than Gould's total SD)",
         "Shift of mean ALM/height² per unit of BMI above 27 (both sexes)";
-    quality_mean_65_m = "population.quality_mean_65_m": 1.657, "kg grip/kg ALM", Positive,
-        N { sd: 0.05 }, "C: fitted to Dodds 2014 PLoS One 9:e113637 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.85; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 1.653",
+    quality_mean_65_m = "population.quality_mean_65_m": 1.665, "kg grip/kg ALM", Positive,
+        N { sd: 0.05 }, "C: fitted to Dodds 2014 PLoS One 9:e113637 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.85; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 1.656",
         "Mean grip per kg ALM, men aged 65";
-    quality_mean_65_f = "population.quality_mean_65_f": 1.529, "kg grip/kg ALM", Positive,
-        N { sd: 0.05 }, "C: fitted to Dodds 2014 PLoS One 9:e113637 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.7; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 1.516",
+    quality_mean_65_f = "population.quality_mean_65_f": 1.527, "kg grip/kg ALM", Positive,
+        N { sd: 0.05 }, "C: fitted to Dodds 2014 PLoS One 9:e113637 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.7; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 1.52",
         "Mean grip per kg ALM, women aged 65";
     quality_sd = "population.quality_sd": 0.25, "kg grip/kg ALM", Positive, Fixed,
         "Steiber 2016 grip SD 8.5 / 5.3 kg (P)", "SD of grip per kg ALM";
@@ -230,27 +230,27 @@ parameter_table! {
     basal_turnover = "muscle.basal_turnover_per_day": 0.018, "1/day", Positive, Fixed,
         "Symons 2011, PMC3280506: mixed-muscle FSR ≈ 0.075 %/h (V)",
         "Basal fractional synthesis (= breakdown at balance) of muscle protein";
-    age_loss_75_m = "muscle.age_loss_75_m": 0.007527, "1/yr", NonNegative, N { sd: 0.001 },
-        "C: fitted to Mitchell 2012 longitudinal loss at 70-79 (Health ABC design), Park 2007, Houston 2008, Dodds 2014 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0075; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.007716",
+    age_loss_75_m = "muscle.age_loss_75_m": 0.008303, "1/yr", NonNegative, N { sd: 0.001 },
+        "C: fitted to Mitchell 2012 longitudinal loss at 70-79 (Health ABC design), Park 2007, Houston 2008, Dodds 2014 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0075; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.008403",
         "Net breakdown excess from ageing at age 75, men";
-    age_loss_75_f = "muscle.age_loss_75_f": 0.00557, "1/yr", NonNegative, N { sd: 0.001 },
-        "C: fitted to Mitchell 2012 longitudinal loss at 70-79 (Health ABC design), Park 2007, Houston 2008, Dodds 2014 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0055; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.005487",
+    age_loss_75_f = "muscle.age_loss_75_f": 0.005219, "1/yr", NonNegative, N { sd: 0.001 },
+        "C: fitted to Mitchell 2012 longitudinal loss at 70-79 (Health ABC design), Park 2007, Houston 2008, Dodds 2014 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0055; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.005308",
         "Net breakdown excess from ageing at age 75, women";
     age_loss_onset = "muscle.age_loss_onset": 45.0, "yr", NonNegative, Fixed,
         "Janssen 2000 J Appl Physiol 89:81: loss not clear until the end of the 5th decade (V)",
         "Age at which the age-related net loss begins (rises linearly after)";
-    age_loss_shape_m = "muscle.age_loss_shape_m": 1.055, "", Positive, Fixed,
+    age_loss_shape_m = "muscle.age_loss_shape_m": 1.27, "", Positive, Fixed,
         "C: fitted to Kitamura 2014 Geriatr Gerontol Int 14:354 (NILS-LSA, men's leg lean loss by decade over 6 years: the 50s and 60s against the 70s) and Mitchell 2012 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.0",
         "Exponent γ of the age-related net loss of muscle mass, men: rate(age) = rate(75) · ((age − onset)/(75 − onset))^γ";
-    age_loss_shape_f = "muscle.age_loss_shape_f": 0.712, "", Positive, Fixed,
+    age_loss_shape_f = "muscle.age_loss_shape_f": 0.59, "", Positive, Fixed,
         "C: fitted to Wiegmann 2021 J Musculoskelet Neuronal Interact 21:13 (Berlin, women's ALM/height² loss over 6 years at 50-59 and 60-69) and Mitchell 2012 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.0",
         "Exponent γ of the age-related net loss of muscle mass, women";
     noise_sd = "muscle.noise_sd_per_sqrt_yr": 0.007, "1/√yr", NonNegative, Fixed,
         "RW-1 reference workload (A)", "Within-person random variation of ALM";
     // --- Nutrition ---------------------------------------------------------------------
-    protein_effect = "nutrition.protein_effect": 0.8126, "per g/kg/d", NonNegative,
+    protein_effect = "nutrition.protein_effect": 0.8583, "per g/kg/d", NonNegative,
         Uniform { lo: 0.3, hi: 1.8 },
-        "C: fitted to Houston 2008 Am J Clin Nutr 87:150 (protein quintiles: the highest lost about 40 % less lean mass than the lowest, V) by `sarcosim calibrate` (docs/calibration/fit.md); prior: 40 % over the quintiles' ≈ 0.4 g/kg/d (A), ×/÷ 2; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.8132",
+        "C: fitted to Houston 2008 Am J Clin Nutr 87:150 (protein quintiles: the highest lost about 40 % less lean mass than the lowest, V) by `sarcosim calibrate` (docs/calibration/fit.md); prior: 40 % over the quintiles' ≈ 0.4 g/kg/d (A), ×/÷ 2; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.6809",
         "Share of the age-related loss of muscle relieved per g/kg/d of protein above the reference intake (at most all of it)";
     protein_reference = "nutrition.protein_reference": 0.8, "g/kg/d", Positive, Fixed,
         "RDA; Bauer 2013 JAMDA (PROT-AGE) (V)", "Intake at which protein adds nothing";
@@ -266,8 +266,8 @@ parameter_table! {
         Uniform { lo: 0.0, hi: 0.01 }, "intake falls with age in older adults (A)",
         "Fall in habitual protein intake per year of age above 70";
     // --- Training -----------------------------------------------------------------------
-    training_gain_rate = "training.gain_rate": 0.09009, "1/yr", Positive, N { sd: 0.015 },
-        "C: fitted to Peterson 2011 Med Sci Sports Exerc 43:249: +1.1 kg (0.9-1.2) in ≈20 weeks by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.08; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.09216",
+    training_gain_rate = "training.gain_rate": 0.08861, "1/yr", Positive, N { sd: 0.015 },
+        "C: fitted to Peterson 2011 Med Sci Sports Exerc 43:249: +1.1 kg (0.9-1.2) in ≈20 weeks by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.08; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.09186",
         "Initial rate of ALM gain of an untrained person at the reference dose";
     training_ceiling = "training.ceiling": 0.12, "fraction", Positive, Uniform { lo: 0.08, hi: 0.16 },
         "A: trained older adults plateau some 10-15 % above their untrained mass",
@@ -293,9 +293,9 @@ parameter_table! {
     quality_detraining_rate = "training.quality_detraining_rate": 0.5, "1/yr", Positive, Fixed,
         "Esain 2017 PMC5697062: grip unchanged 3 months after stopping (V)",
         "Rate at which the training gain in quality is lost after stopping";
-    protein_training_synergy = "training.protein_synergy": 0.7134, "per g/kg/d", NonNegative,
+    protein_training_synergy = "training.protein_synergy": 0.8473, "per g/kg/d", NonNegative,
         Uniform { lo: 0.2, hi: 1.2 },
-        "C: fitted to Morton 2018 Br J Sports Med 52:376: +0.30 kg (0.09-0.52) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.7; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.8359",
+        "C: fitted to Morton 2018 Br J Sports Med 52:376: +0.30 kg (0.09-0.52) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.7; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.8602",
         "Relative boost of the training gain per g/kg/d of protein above 1.0 (capped at the plateau)";
     habit_start_per_yr = "training.habit_start_per_yr": 0.024, "1/yr", NonNegative, Fixed,
         "RW-1 reference workload (A)", "Hazard of taking up habitual training";
@@ -327,8 +327,8 @@ parameter_table! {
         Uniform { lo: 0.5, hi: 2.0 },
         "Srikanthan 2011 JCEM: each 10 % more muscle, 11 % lower insulin resistance (U)",
         "Diabetes incidence × (ALMI / sex reference)^(−k): low muscle → more diabetes";
-    loss_diabetes = "illness.loss_diabetes": 0.002477, "1/yr", NonNegative, N { sd: 0.0005 },
-        "C: fitted to Park 2007 Diabetes Care 30:1507 (leg lean −0.29 vs −0.23 kg over 3 years) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0012; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.002422",
+    loss_diabetes = "illness.loss_diabetes": 0.002449, "1/yr", NonNegative, N { sd: 0.0005 },
+        "C: fitted to Park 2007 Diabetes Care 30:1507 (leg lean −0.29 vs −0.23 kg over 3 years) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0012; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.002486",
         "Extra net muscle breakdown with type 2 diabetes";
     loss_ckd = "illness.loss_ckd": 0.001, "1/yr", NonNegative, Uniform { lo: 0.0, hi: 0.002 },
         "D: Fried 2007 J Am Geriatr Soc 55:1578 (Health ABC, 3,026 aged 70-79, DXA yearly for 4 years): total lean mass −0.07 kg/yr per SD (0.4 mg/dL) of creatinine in white men (V; −0.05, n.s., after inflammation), none in women (V); ≈ 0.13 %/yr of men's ≈ 53 kg of lean (U) per SD, about half of it over both sexes (A)",
@@ -345,7 +345,7 @@ parameter_table! {
         "Extra net muscle breakdown with cancer";
     // --- Hospital and bed rest ----------------------------------------------------------
     admission_rate_65 = "hospital.admission_rate_65": 0.1681, "1/yr", NonNegative, N { sd: 0.02 },
-        "C: fitted to Gorina 2015 NCHS NHSR 84: 348 discharges per 1,000 aged 65+ per year by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.15; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.1703",
+        "C: fitted to Gorina 2015 NCHS NHSR 84: 348 discharges per 1,000 aged 65+ per year by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.15; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.1688",
         "Admission rate of a 65-year-old without conditions or sarcopenia";
     admission_age_slope = "hospital.admission_age_slope": 0.04, "1/yr", NonNegative, Fixed,
         "RW-1 (A)", "Log-linear rise of the admission rate per year of age";
@@ -354,7 +354,7 @@ parameter_table! {
     admission_sarcopenia_hr = "hospital.sarcopenia_hr": 1.52, "", Positive,
         LogNormal95 { lo: 1.24, hi: 1.86 },
         "Su 2022 J Clin Med 11:6474: HR 1.52 (V; CI U)", "Admission hazard ratio with sarcopenia";
-    admission_propensity_sd = "hospital.propensity_sd_log": 1.209, "", NonNegative,
+    admission_propensity_sd = "hospital.propensity_sd_log": 1.151, "", NonNegative,
         Uniform { lo: 0.5, hi: 1.5 },
         "C: fitted to Gorina 2015 NCHS NHSR 84 (348 discharges but only 21.6 % hospitalised per 1,000 aged 65+ per year) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.0; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 1.205",
         "Log-SD of each person's admission propensity (log-normal, mean 1), drawn at the start: admissions cluster in the same persons";
@@ -365,16 +365,16 @@ parameter_table! {
     bed_mps_drop = "hospital.bed_rest_mps_drop": 0.30, "fraction", Probability,
         Uniform { lo: 0.2, hi: 0.4 }, "Kortebein 2007 JAMA 297:1772: MPS −30 % in 10 days' bed rest (V)",
         "Fall of muscle protein synthesis in bed";
-    illness_mpb_rise = "hospital.illness_mpb_rise": 0.04943, "fraction", NonNegative,
+    illness_mpb_rise = "hospital.illness_mpb_rise": 0.04162, "fraction", NonNegative,
         Uniform { lo: 0.0, hi: 0.2 }, "C: the posterior median of `sarcosim calibrate --posterior` against Alley 2010 J Am Geriatr Soc 58:2085 (docs/calibration/posterior.md: 95 % 0.0015-0.130); the point fit drives it to its bound 0, so it is sampled in the posterior only (`validate::calibrate::POSTERIOR_ONLY`); engine value 0.1",
         "Rise of muscle protein breakdown during an admission for illness (not in plain bed rest)";
     bed_quality_loss = "hospital.bed_quality_loss_per_day": 0.003, "1/day", NonNegative, Fixed,
         "Kortebein 2008 J Gerontol A: strength falls faster than mass in bed rest (U)",
         "Loss of grip per kg ALM per day in bed";
-    recovery_fraction = "hospital.recovery_fraction": 0.9615, "fraction", Probability,
-        Uniform { lo: 0.5, hi: 1.0 }, "C: fitted to Alley 2010 J Am Geriatr Soc 58:2085 (extra annual lean loss after a hospital stay) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.5; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.9705",
+    recovery_fraction = "hospital.recovery_fraction": 0.9515, "fraction", Probability,
+        Uniform { lo: 0.5, hi: 1.0 }, "C: fitted to Alley 2010 J Am Geriatr Soc 58:2085 (extra annual lean loss after a hospital stay) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.5; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.9636",
         "Share of the in-bed ALM loss that can be regained after discharge";
-    recovery_rate = "hospital.recovery_rate": 9.008, "1/yr", Positive, Uniform { lo: 2.0, hi: 12.0 },
+    recovery_rate = "hospital.recovery_rate": 9.515, "1/yr", Positive, Uniform { lo: 2.0, hi: 12.0 },
         "C: fitted to Alley 2010 J Am Geriatr Soc 58:2085 (extra annual lean loss after a hospital stay) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 4 (A); central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 12.0",
         "Rate of regaining the recoverable loss after discharge";
     // --- Mortality ----------------------------------------------------------------------
@@ -388,25 +388,34 @@ parameter_table! {
         LogNormal95 { lo: 1.17, hi: 1.23 }, "Celis-Morales 2018 BMJ 361:k1651 (V; CI P)",
         "Mortality hazard ratio per 5 kg of grip below the sex reference, women";
     diabetes_hr = "mortality.diabetes_hr": 1.80, "", Positive, LogNormal95 { lo: 1.71, hi: 1.90 },
-        "Emerging Risk Factors Collaboration 2011 NEJM 364:829 (U)", "Mortality hazard ratio, diabetes";
-    ckd_hr = "mortality.ckd_hr": 1.50, "", Positive, LogNormal95 { lo: 1.3, hi: 1.8 },
-        "A", "Mortality hazard ratio, chronic kidney disease";
-    copd_hr = "mortality.copd_hr": 1.80, "", Positive, LogNormal95 { lo: 1.5, hi: 2.2 },
-        "A", "Mortality hazard ratio, COPD";
-    heart_failure_hr = "mortality.heart_failure_hr": 2.50, "", Positive, LogNormal95 { lo: 2.0, hi: 3.1 },
-        "A", "Mortality hazard ratio, heart failure";
+        "Emerging Risk Factors Collaboration 2011 NEJM 364:829 (97 cohorts): 1.80 (1.71-1.90), adjusted for age, sex, smoking and BMI (V; BMI has its own ratio here); not adjusted for cardiovascular disease, which the model does not carry apart from heart failure; falls with age at diagnosis (ERFC 2023 Lancet Diabetes Endocrinol 11:731: 1.84 at 50-59, 1.57 at 60-69, 1.39 at ≥ 70, V), which needs a duration the model does not keep",
+        "Mortality hazard ratio, diabetes";
+    ckd_hr = "mortality.ckd_hr": 1.25, "", Positive, LogNormal95 { lo: 1.1, hi: 1.45 },
+        "D: CKD Prognosis Consortium (Hallan 2012 JAMA): eGFR 45 vs 80, adjusted for cardiovascular disease, diabetes and risk factors, 1.59 at 65-74 and 1.35 at ≥ 75 (V numbers, P age labels); eGFR 45-59 1.2 (Go 2004 NEJM, adjusted for heart failure, lung disease, diabetes, P); most eGFR < 60 after 65 is 45-59",
+        "Mortality hazard ratio, chronic kidney disease";
+    copd_hr = "mortality.copd_hr": 1.50, "", Positive, LogNormal95 { lo: 1.25, hi: 1.8 },
+        "D: Vaz Fragoso 2011 J Investig Med (NHANES III and CHS, 65-80): 1.64 (1.28-2.11) and 1.69 (1.48-1.92) (V); spirometric COPD in older persons adjusted for chronic conditions 1.24 (1.04-1.47), GOLD 2 1.31, GOLD 3-4 2.24 (PMC2890041, Table 3B, V)",
+        "Mortality hazard ratio, COPD";
+    heart_failure_hr = "mortality.heart_failure_hr": 2.10, "", Positive, LogNormal95 { lo: 1.8, hi: 2.7 },
+        "Mosterd 2001 Eur Heart J (Rotterdam, prevalent heart failure, age-adjusted): 2.1 (1.8-2.7) (V); after the first months about 1.9 (Madelaire 2024, Denmark, D)",
+        "Mortality hazard ratio, heart failure (after its onset; see `mortality.heart_failure_onset_fatality`)";
+    heart_failure_onset_fatality = "mortality.heart_failure_onset_fatality": 0.28, "probability",
+        Probability, Uniform { lo: 0.20, hi: 0.35 },
+        "D: Bleumink 2004 Eur Heart J 25:1614 (Rotterdam, incident heart failure at ≥ 55): 86 % alive at 30 days, 63 % at one year, 35 % at five (V); against ≈ 0.90 expected over a year at about 77 from the background hazard (≈ 0.05/yr, A) and the ratio 2.1, the first year's excess is 1 − 0.63/0.90 ≈ 0.30, taken as a death at onset (A: the excess of the first months moved to the month of onset)",
+        "Probability of dying in the step in which heart failure begins";
     cancer_hr = "mortality.cancer_hr": 2.00, "", Positive, LogNormal95 { lo: 1.6, hi: 2.5 },
-        "A", "Mortality hazard ratio, cancer";
+        "A: between the ratio of long-term survivors (NHANES, ever diagnosed, 1.29 (1.22-1.35), V; CHS, propensity-matched at 74 ± 6, 1.16 (1.02-1.31), V; 5-year survivors, South Australia, SMR 1.24, V) and the first year's excess after diagnosis (one-year relative survival ≈ 85 % at 65-74, 73 % at 75-84, 58 % at 85+, derived from AIHW 2013-17, U), which a ratio applied from diagnosis cannot carry; a death at onset graded by age would (docs/validation.md, seventh set)",
+        "Mortality hazard ratio, cancer";
     calibration_size = "mortality.calibration_persons": 4000.0, "persons per sex", Positive, Fixed,
         "engine setting", "Size of the reference population that rescales the life table";
     // --- Quality and gait ---------------------------------------------------------------
-    quality_loss_75_m = "quality.loss_75_m": 0.003003, "1/yr", NonNegative, N { sd: 0.003 },
-        "C: fitted to Dodds 2014 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.012; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.002477",
+    quality_loss_75_m = "quality.loss_75_m": 0.002617, "1/yr", NonNegative, N { sd: 0.003 },
+        "C: fitted to Dodds 2014 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.012; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.002268",
         "Yearly fall of grip per kg ALM at 75, men";
-    quality_loss_75_f = "quality.loss_75_f": 0.006852, "1/yr", NonNegative, N { sd: 0.003 },
-        "C: fitted to Dodds 2014 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.01; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.006487",
+    quality_loss_75_f = "quality.loss_75_f": 0.005593, "1/yr", NonNegative, N { sd: 0.003 },
+        "C: fitted to Dodds 2014 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.01; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.00568",
         "Yearly fall of grip per kg ALM at 75, women";
-    quality_loss_shape = "quality.age_loss_shape": 3.656, "", Positive, Fixed,
+    quality_loss_shape = "quality.age_loss_shape": 3.904, "", Positive, Fixed,
         "C: fitted to Dodds 2014 grip medians 60-90, Mitchell 2012, Bohannon 2011 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.0",
         "Exponent γ of the age-related fall of grip per kg ALM: rate(age) = rate(75) · ((age − onset)/(75 − onset))^γ";
     quality_cohort_trend = "quality.cohort_trend_per_decade": 0.034, "fraction per decade of birth", NonNegative,
@@ -417,9 +426,9 @@ parameter_table! {
         "Bohannon 2011 Physiotherapy 97:182: 1.34 m/s at 60-69 (U)", "Mean habitual gait speed of men at 65";
     gait_65_f = "gait.speed_65_f": 1.24, "m/s", Positive, Fixed,
         "Bohannon 2011: 1.24 m/s at 60-69 (U)", "Mean habitual gait speed of women at 65";
-    gait_per_grip = "gait.per_kg_grip": 0.01237, "m/s per kg", NonNegative, Fixed,
+    gait_per_grip = "gait.per_kg_grip": 0.01215, "m/s per kg", NonNegative, Fixed,
         "C: fitted to Bohannon 2011 Physiotherapy 97:182 gait by age band by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.012", "Gait speed per kg of grip away from the sex reference";
-    gait_age_slope = "gait.age_slope_after_75": 0.01653, "m/s per yr", NonNegative, Fixed,
+    gait_age_slope = "gait.age_slope_after_75": 0.01619, "m/s per yr", NonNegative, Fixed,
         "C: fitted to Bohannon 2011 gait by age band by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.018", "Fall of gait speed per year of age above 75 beyond what grip explains";
     gait_per_condition = "gait.per_condition": 0.08, "m/s", NonNegative,
         Uniform { lo: 0.04, hi: 0.12 },
@@ -442,8 +451,8 @@ parameter_table! {
     fat_gain = "body.fat_gain_per_yr": 0.0075, "1/yr", NonNegative, Uniform { lo: 0.005, hi: 0.01 },
         "Hughes 2002 Am J Clin Nutr 76:473 (131 adults aged about 60 followed 10 years): fat mass +7.5 % per decade in men and women (V); range A",
         "Relative yearly gain of fat mass of adults before their sex's peak age";
-    fat_peak_age_m = "body.fat_peak_age_m": 75.0, "yr", Positive, Uniform { lo: 70.0, hi: 80.0 },
-        "D: Tucker & Parker 2022 J Obes 2022:7652408 (NHANES 2011-2018, table 3): men's 10-year weight change falls to 0 at about 67 (+1.7 % at 60-69, −0.6 % at 70-79, V) while their lean mass still falls, so their fat still rises there; A: 75",
+    fat_peak_age_m = "body.fat_peak_age_m": 79.0, "yr", Positive, Uniform { lo: 75.0, hi: 83.0 },
+        "D: Tucker & Parker 2022 J Obes 2022:7652408 (NHANES 2011-2018, table 3): men's 10-year weight change +1.7 % at 60-69 and −0.6 % at 70-79 (V); at 75 the model's men lose ≈ 2.3 % of their weight a decade as ALM (≈ 0.9 %/yr of ≈ 21 kg of ≈ 83 kg), so fat rises ≈ 1.7 % of weight (≈ 5.6 % of ≈ 25 kg of fat) a decade, 0.75 of `body.fat_gain_per_yr`, and the rate falls to 0 over the 5 years before the peak: 75 + 0.75 × 5 ≈ 79; range A",
         "Age at which men's fat mass stops rising and begins to fall";
     fat_peak_age_f = "body.fat_peak_age_f": 70.0, "yr", Positive, Uniform { lo: 65.0, hi: 75.0 },
         "Hughes 2002 Am J Clin Nutr 76:473: women younger than 70 gained fat mass, women over 70 lost it (V)",

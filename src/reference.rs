@@ -14,7 +14,7 @@
 
 use crate::life::{Course, Observer, Schedule, Stepped, Subject};
 use crate::model::life_table::{self, LifeTable, FIRST_AGE};
-use crate::model::mortality::{hazard_ratio, AgeTable, Reference, StartLaw, MAX_AGE};
+use crate::model::mortality::{self, hazard_ratio, AgeTable, Reference, StartLaw, MAX_AGE};
 use crate::model::{Model, Person};
 use crate::params::Params;
 use crate::population;
@@ -26,6 +26,9 @@ use rayon::prelude::*;
 
 /// Seed of the reference population: a property of the model, not of a run.
 const REFERENCE_SEED: u64 = 0x5a5c_0ca1_1b7a_7e00;
+/// The least share of the table's hazard left to the ratios once the onset deaths are
+/// taken out (a guard: at the model's incidences the onset deaths are a few per cent).
+const MIN_SCALED_SHARE: f64 = 0.1;
 /// Below this many survivors of a sex, the scale of the year before is kept.
 const MIN_SURVIVORS: usize = 50;
 /// The reference population is stepped monthly.
@@ -169,6 +172,8 @@ struct Survey {
     almi: f64,
     /// Grip per kg ALM.
     quality: f64,
+    /// Yearly hazard of dying at a heart-failure onset ([`mortality::onset_death_rate`]).
+    onset_death: f64,
 }
 
 impl Survey {
@@ -180,6 +185,11 @@ impl Survey {
             hazard_ratio: hazard_ratio(p, model.grip_reference[sex], &model.params),
             almi: p.alm_index(),
             quality: p.grip() / p.alm(),
+            onset_death: mortality::onset_death_rate(
+                p,
+                &model.bounds.onset.incidence,
+                &model.params,
+            ),
         };
     }
 }
@@ -205,6 +215,7 @@ struct Tally {
     count: usize,
     almi: f64,
     quality: f64,
+    onset_death: f64,
 }
 
 fn tally(people: &[(Course<'_>, Survey)], sex: usize) -> Tally {
@@ -217,6 +228,7 @@ fn tally(people: &[(Course<'_>, Survey)], sex: usize) -> Tally {
             count: t.count + 1,
             almi: t.almi + s.almi,
             quality: t.quality + s.quality,
+            onset_death: t.onset_death + s.onset_death,
         })
 }
 
@@ -238,8 +250,10 @@ impl Scales {
         }
     }
 
-    /// Sets and returns the scale of this sex at this age from the survivors' tally.
-    fn set(&mut self, sex: usize, age: usize, t: Tally) -> f64 {
+    /// Sets and returns the scale of this sex at this age from the survivors' tally and the
+    /// life table's hazard there: the deaths at a heart-failure onset come on top of the
+    /// hazard the ratios scale, so they are taken out of the table's before rescaling.
+    fn set(&mut self, sex: usize, age: usize, t: Tally, table: f64) -> f64 {
         let row = &mut self.scale[sex];
         row[age] = if t.count >= MIN_SURVIVORS {
             self.mean_log[0][sex][age] = (t.almi / t.count as f64).ln();
@@ -254,7 +268,8 @@ impl Scales {
                 1.0
             };
             self.previous_mean[sex] = mean;
-            1.0 / (mean * drift.sqrt())
+            let at_onset = t.onset_death / t.count as f64;
+            (1.0 - at_onset / table).max(MIN_SCALED_SHARE) / (mean * drift.sqrt())
         } else {
             row[age - 1]
         };
@@ -381,7 +396,7 @@ fn compute(params: &Params, table: &LifeTable, cohorts: &[Cohort]) -> Reference 
     let mut scales = Scales::new();
     for age in FIRST_AGE..MAX_AGE {
         for (sex, (hazard, table)) in model.hazard.iter_mut().zip(&lt).enumerate() {
-            let scale = scales.set(sex, age, tally(&people, sex));
+            let scale = scales.set(sex, age, tally(&people, sex), table[age]);
             hazard[age] = table[age] * scale;
             // Until next year's scale is known, the step that ends on the birthday uses
             // this year's (not the raw table's).

@@ -14,7 +14,7 @@
 //!   within 4 standard deviations (the sum of the per-step `p(1 − p)`).
 
 use rand::Rng;
-use sarcosim::model::{hospital, training, Modifiers, Person, Streams};
+use sarcosim::model::{hospital, mortality, training, Modifiers, Person, Streams};
 use sarcosim::params::Params;
 use sarcosim::population;
 use sarcosim::reference::{self, reference_cohort};
@@ -278,6 +278,7 @@ fn the_models_events_follow_their_exact_hazards() {
     let dt = model.dt;
     let mut onset: [Tally; 5] = Default::default();
     let mut death_before_70 = Tally::default();
+    let mut death_at_onset = Tally::default();
     let (mut admission, mut habit, mut death) =
         (Tally::default(), Tally::default(), Tally::default());
     for id in 0..8_000u64 {
@@ -292,6 +293,18 @@ fn the_models_events_follow_their_exact_hazards() {
                     tally.add(x, ev.new_conditions & (1 << c) != 0);
                 }
             }
+            // A heart failure that begins may kill at once (`mortality::dies_at_onset`),
+            // ending the step: such steps are tallied apart, the death at onset or else the
+            // clock's death, 1 − (1 − fatality)·e^(−hazard·dt).
+            let heart_failure_onset = ev.new_conditions & (1 << mortality::HEART_FAILURE) != 0;
+            if heart_failure_onset {
+                let x =
+                    -(1.0 - p.heart_failure_onset_fatality).ln() + model.death_rate(&before) * dt;
+                death_at_onset.add(x, ev.died);
+                if ev.died {
+                    continue;
+                }
+            }
             if !before.in_bed() {
                 let mut at_admission = before.clone();
                 at_admission.conditions |= ev.new_conditions;
@@ -302,6 +315,9 @@ fn the_models_events_follow_their_exact_hazards() {
                 let x = training::habit_switch_rate(before.sessions, &p) * dt;
                 let switched = (before.sessions > 0.0) != (person.sessions > 0.0);
                 habit.add(x, switched);
+            }
+            if heart_failure_onset {
+                continue;
             }
             let x = model.death_rate(&person) * dt;
             death.add(x, ev.died);
@@ -318,6 +334,7 @@ fn the_models_events_follow_their_exact_hazards() {
     habit.assert_within("training habit switches", 4.0);
     death.assert_within("deaths", 4.0);
     death_before_70.assert_within("deaths before 70", 4.0);
+    death_at_onset.assert_within("deaths in a step in which heart failure began", 4.0);
 }
 
 #[test]

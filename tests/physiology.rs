@@ -253,3 +253,41 @@ fn people_shrink_with_age_women_more_and_older_cohorts_start_shorter() {
         );
     }
 }
+
+/// Heart failure kills in the step it begins with `mortality.heart_failure_onset_fatality`
+/// (Rotterdam's first-year excess, docs/validation.md, seventh set): never at 0, always at
+/// 1, and at the table's 0.28 in that share of the onsets (the death clock adds a monthly
+/// hazard of about 1 % at 80-90; 4 binomial SE allowed).
+#[test]
+fn heart_failure_kills_at_onset_with_its_fatality() {
+    use sarcosim::model::Modifiers;
+    for fatality in [0.0, 0.28, 1.0] {
+        let mut p = Params::central();
+        p.heart_failure_onset_fatality = fatality;
+        let model = reference::calibrated_model(p, months("1m"));
+        let (mut onsets, mut died_at_onset) = (0u32, 0u32);
+        for (mut person, mut streams) in people(&model, &cohort(80.0, 0.5), 3000) {
+            for _ in 0..10 * 12 {
+                let ev = model.step(&mut person, &mut streams, &Modifiers::NONE);
+                if ev.new_conditions & (1 << sarcosim::model::mortality::HEART_FAILURE) != 0 {
+                    onsets += 1;
+                    died_at_onset += u32::from(ev.died);
+                }
+                if ev.died {
+                    break;
+                }
+            }
+        }
+        let share = f64::from(died_at_onset) / f64::from(onsets);
+        let se = (0.28 * 0.72 / f64::from(onsets)).sqrt();
+        assert!(onsets > 200, "{onsets} onsets");
+        match fatality {
+            0.0 => assert!(share < 0.03, "{share}"),
+            1.0 => assert_eq!(died_at_onset, onsets),
+            _ => assert!(
+                share > fatality - 4.0 * se && share < fatality + 4.0 * se + 0.02,
+                "{share} of {onsets}"
+            ),
+        }
+    }
+}

@@ -364,7 +364,8 @@ impl Model {
             * (1.0 + 1e-9)
     }
 
-    /// Advances a living person by one step: new conditions, a hospital stay, habits,
+    /// Advances a living person by one step: new conditions (a heart failure may kill at
+    /// its onset, [`mortality::dies_at_onset`], ending the step), a hospital stay, habits,
     /// muscle mass, training adaptation and quality, then ageing and death, in that order.
     /// Each process draws only from its own stream, so the phases below keep every draw.
     pub fn step(&self, person: &mut Person, s: &mut Streams, m: &Modifiers) -> StepEvents {
@@ -378,6 +379,13 @@ impl Model {
             ..StepEvents::default()
         };
         person.conditions |= ev.new_conditions;
+        if ev.new_conditions != 0
+            && mortality::dies_at_onset(ev.new_conditions, &s.onset, &self.params)
+        {
+            person.alive = false;
+            ev.died = true;
+            return ev;
+        }
         let bed_days = self.hospital_phase(person, s, m, &mut ev);
         let dt_bed = if bed_days == 0 {
             0.0 // = (0 / DAYS_PER_YEAR).min(dt)

@@ -23,6 +23,7 @@ const NHIS_85: &str = "Gorina & Kramarow, Chronic Conditions in Adults Age 85 an
 pub fn targets(r: &Runs, rows: &mut Vec<Row>) {
     prevalence(&r.life, rows);
     diabetes_incidence(&r.life, rows);
+    heart_failure_survival(&r.life, rows);
 }
 
 /// A prevalence target of the life course: `bit` among the living at `ages`, one sex
@@ -110,7 +111,7 @@ fn prevalence(l: &[Life], rows: &mut Vec<Row>) {
             source: "Bleumink 2004, Eur Heart J 25:1614 (Rotterdam, ≥ 55): prevalence 0.9 % at 55-64 rising to 17.4 % at ≥ 85 (V)",
             published: 17.4,
             half: 5.0,
-            reason: "±5 points: the incidence table's heart-failure cells come from the same cohort, so this checks the accumulation (incidence, survival with heart failure's mortality ratio 2.5, A), not evidence",
+            reason: "±5 points: the incidence table's heart-failure cells come from the same cohort, so this checks the accumulation (incidence, a death at onset, survival with heart failure's mortality ratio after it), not evidence",
             role: Role::Construction,
             bit: HEART_FAILURE,
             sex: None,
@@ -190,6 +191,51 @@ fn diabetes_incidence(l: &[Life], rows: &mut Vec<Row>) {
     ));
 }
 
+/// Persons whose heart failure began at an age in `ages` (between the record at that age
+/// and the next), and the share of them alive a year after the onset.
+fn heart_failure_one_year_survival(
+    l: &[Life],
+    it: &mut dyn Iterator<Item = usize>,
+    ages: (u32, u32),
+) -> f64 {
+    let (mut onsets, mut early_deaths) = (0u64, 0u64);
+    for i in it {
+        let life = &l[i];
+        let from = (ages.0 - LIFE_START) as usize;
+        let to = ((ages.1 - LIFE_START) as usize).min(life.len().saturating_sub(2));
+        let began = (from..=to).find(|&k| {
+            life[k].alive
+                && life[k].conditions & HEART_FAILURE == 0
+                && life[k + 1].conditions & HEART_FAILURE != 0
+        });
+        if began.is_some() {
+            onsets += 1;
+            early_deaths += u64::from(life.last().is_some_and(|s| s.heart_failure_early_death));
+        }
+    }
+    100.0 * (1.0 - early_deaths as f64 / onsets as f64)
+}
+
+/// Survival in the year after an incident heart failure (seventh set): the onset death and
+/// the mortality ratio after it, against the Rotterdam figure the onset fatality is set from.
+fn heart_failure_survival(l: &[Life], rows: &mut Vec<Row>) {
+    rows.push(judge(
+        Spec {
+            id: "rotterdam-hf-1y-survival".into(),
+            measure: "alive one year after an incident heart failure, onsets at 55-94, both sexes, %".into(),
+            source: "Bleumink 2004, Eur Heart J 25:1614 (Rotterdam, incident heart failure at ≥ 55): survival 86 % at 30 days, 63 % at one year, 35 % at five years (V)",
+            design: LIFE,
+            unit: "%",
+            published: 63.0,
+            interval: None,
+            accept: (57.0, 69.0),
+            reason: "±6 points: `mortality.heart_failure_onset_fatality` is set from this figure, so it checks the construction (a death at onset, then the ratio), not evidence; about 700 incident cases (SE ≈ 2 points, A) and the model's own ages at onset",
+            role: Role::Construction,
+        },
+        estimate(l.len(), |it| heart_failure_one_year_survival(l, it, (55, 94))),
+    ));
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,6 +250,32 @@ mod tests {
                 ..Snap::default()
             })
             .collect()
+    }
+
+    #[test]
+    fn one_year_survival_counts_onsets_and_early_deaths() {
+        // Four men: heart failure at 70 and dead within the year; at 80 and alive; at 50
+        // (before the ages read); never.
+        let with = |onset: Option<u32>, early: bool| -> Life {
+            let mut life = man(None);
+            for (k, s) in life.iter_mut().enumerate() {
+                let age = LIFE_START + k as u32;
+                if onset.is_some_and(|o| age > o) {
+                    s.conditions |= HEART_FAILURE;
+                    s.heart_failure_early_death = early;
+                    s.alive = !early;
+                }
+            }
+            life
+        };
+        let lives = [
+            with(Some(70), true),
+            with(Some(80), false),
+            with(Some(50), true),
+            with(None, false),
+        ];
+        let survival = heart_failure_one_year_survival(&lives, &mut (0..4), (55, 94));
+        assert!((survival - 50.0).abs() < 1e-9, "{survival}");
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use crate::life::{self, Observer, Schedule, Stepped, Subject};
 use crate::model::{Model, Person};
 use crate::population;
+use crate::scenario::condition_bit::HEART_FAILURE;
 use crate::scenario::Scenario;
 use rayon::prelude::*;
 
@@ -44,6 +45,8 @@ pub struct Snap {
     pub admissions: u16,
     /// Died since the previous record.
     pub died: bool,
+    /// Died within a year of a heart-failure onset (at or before this record).
+    pub heart_failure_early_death: bool,
 }
 
 /// How a design's records are read.
@@ -70,6 +73,9 @@ pub struct Snaps {
     records: usize,
     admissions: u16,
     died: bool,
+    /// The step in which heart failure began, if it began during the design.
+    heart_failure_onset: Option<u32>,
+    heart_failure_early_death: bool,
     how: How,
 }
 
@@ -80,6 +86,8 @@ impl Snaps {
             records,
             admissions: 0,
             died: false,
+            heart_failure_onset: None,
+            heart_failure_early_death: false,
             how,
         }
     }
@@ -109,6 +117,7 @@ impl Snaps {
             protein: p.protein,
             admissions: self.admissions,
             died: self.died,
+            heart_failure_early_death: self.heart_failure_early_death,
         });
         self.admissions = 0;
         self.died = false;
@@ -120,9 +129,16 @@ impl Observer for Snaps {
         self.push(model, p);
     }
 
-    fn step(&mut self, _model: &Model, s: &Stepped<'_>, _p: &Person) {
+    fn step(&mut self, model: &Model, s: &Stepped<'_>, _p: &Person) {
         self.admissions += u16::from(s.events.admitted);
         self.died |= s.events.died;
+        if s.events.new_conditions & HEART_FAILURE != 0 {
+            self.heart_failure_onset = Some(s.step);
+        }
+        if let (true, Some(onset)) = (s.events.died, self.heart_failure_onset) {
+            // Within a year: the step of onset and the 11 monthly steps after it.
+            self.heart_failure_early_death = f64::from(s.step - onset) * model.dt < 1.0 - 1e-9;
+        }
     }
 
     fn record(&mut self, model: &Model, _record: usize, p: &Person) {
