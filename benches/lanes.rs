@@ -38,7 +38,7 @@ use rand::{Rng, SeedableRng};
 use rand_distr::StandardNormal;
 use sarcosim::engine::Plan;
 use sarcosim::model::classify::{classify_with, Classification};
-use sarcosim::model::mortality::MAX_AGE;
+use sarcosim::model::mortality::{self, MAX_AGE};
 use sarcosim::model::{
     body, hospital, illness, muscle, nutrition, training, Model, Modifiers, Person, Streams,
 };
@@ -197,6 +197,14 @@ fn scalar_step(model: &Model, person: &mut Person, c: &mut [Clock; CLOCKS], z: f
         }
     }
     person.conditions |= new;
+    // A heart failure may kill at its onset (`mortality::dies_at_onset`), ending the step.
+    let hf = mortality::HEART_FAILURE;
+    if new & (1 << hf) != 0
+        && rng::unit_from_hash(c[hf].event_key()) < p.heart_failure_onset_fatality
+    {
+        person.alive = false;
+        return;
+    }
     // Hospital.
     if !person.in_bed() && {
         let x_upper = model.admission_rate_upper(person) * dt;
