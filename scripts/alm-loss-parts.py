@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import polars as pl
+from trajectories import first_arm
 
 
 def window(df: pl.DataFrame, start: int, end: int) -> pl.DataFrame:
@@ -37,13 +38,7 @@ def main() -> int:
     ap.add_argument("results", type=Path)
     ap.add_argument("--windows", default="70-73,72-76,75-84")
     args = ap.parse_args()
-    files = sorted((args.results / "trajectories").rglob("*.parquet"))
-    if not files:
-        print(f"error: no trajectory files under {args.results}/trajectories", file=sys.stderr)
-        return 2
-    first = sorted({f.parent.parent.name for f in files})[0]
-    files = [f for f in files if f.parent.parent.name == first and f.parent.name == "draw=0"]
-    df = pl.concat([pl.read_parquet(f) for f in files], how="diagonal_relaxed")
+    first, df = first_arm(args.results)
     df = df.filter(pl.col("alm") > 0)
     print(f"{first}, draw 0: window sex persons alm_loss mean median q25 q75 sd | "
           "weight_loss mean median (%/yr)")

@@ -35,6 +35,7 @@ import sys
 from pathlib import Path
 
 import polars as pl
+from trajectories import first_arm
 
 LIFE_START = 30
 # Fixed parameters (src/params.rs), not in parameters.parquet: the young-adult mean heights,
@@ -44,12 +45,7 @@ QUALITY_AGE, YOUNGEST = 65.0, 50.0  # src/model/cohort.rs
 
 
 def load(results: Path) -> pl.DataFrame:
-    files = sorted((results / "trajectories").rglob("*.parquet"))
-    if not files:
-        sys.exit(f"error: no trajectory files under {results}/trajectories")
-    first = sorted({f.parent.parent.name for f in files})[0]
-    files = [f for f in files if f.parent.parent.name == first and f.parent.name == "draw=0"]
-    df = pl.concat([pl.read_parquet(f) for f in files], how="diagonal_relaxed")
+    _, df = first_arm(results)
     params = pl.read_parquet(results / "parameters.parquet").filter(pl.col("draw") == 0)
     trend = params["quality.cohort_trend_per_decade"][0]
     secular = params["stature.secular_trend_per_decade"][0]

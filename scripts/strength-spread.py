@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import polars as pl
+from trajectories import first_arm
 
 
 def main() -> int:
@@ -18,14 +19,7 @@ def main() -> int:
     ap.add_argument("results", type=Path)
     ap.add_argument("--records", default="0,10,20")
     args = ap.parse_args()
-    files = sorted((args.results / "trajectories").rglob("*.parquet"))
-    if not files:
-        print(f"error: no trajectory files under {args.results}/trajectories", file=sys.stderr)
-        return 2
-    # Hive-style partitions arm=NAME/draw=K: the first arm's draw 0.
-    first = sorted({f.parent.parent.name for f in files})[0]
-    files = [f for f in files if f.parent.parent.name == first and f.parent.name == "draw=0"]
-    df = pl.concat([pl.read_parquet(f) for f in files], how="diagonal_relaxed")
+    first, df = first_arm(args.results)
     print(f"{first}, draw 0: record sex persons age grip_mean sd cv skew p10 p50 p90 "
           "r_alm r_height r_almi r_bmi")
     for rec in (int(r) for r in args.records.split(",")):

@@ -544,6 +544,16 @@ mod tests {
         }
     }
 
+    /// The prior marginal of the Gaussian tests: N(0, 3²), unbounded.
+    fn wide_normal() -> Marginal {
+        Marginal::Normal {
+            mean: 0.0,
+            sd: 3.0,
+            lo: f64::NEG_INFINITY,
+            hi: f64::INFINITY,
+        }
+    }
+
     /// Gaussian likelihood of independent coordinates.
     fn gaussian(mu: &'static [f64], sd: &'static [f64]) -> impl FnMut(usize, &[f64]) -> f64 {
         move |_, x| {
@@ -559,12 +569,7 @@ mod tests {
     fn recovers_a_conjugate_gaussian_posterior() {
         // Prior N(0, 3²) per coordinate, likelihood N(μ, s²): the posterior is normal with
         // precision 1/9 + 1/s² and mean (μ/s²) / precision.
-        let normal = Marginal::Normal {
-            mean: 0.0,
-            sd: 3.0,
-            lo: f64::NEG_INFINITY,
-            hi: f64::INFINITY,
-        };
+        let normal = wide_normal();
         let prior = Prior {
             marginals: vec![normal, normal],
         };
@@ -606,12 +611,7 @@ mod tests {
     /// most expected distinct points, and points drawn after it weigh nothing.
     #[test]
     fn an_unconverged_run_keeps_its_best_stage() {
-        let normal = Marginal::Normal {
-            mean: 0.0,
-            sd: 3.0,
-            lo: f64::NEG_INFINITY,
-            hi: f64::INFINITY,
-        };
+        let normal = wide_normal();
         let prior = Prior {
             marginals: vec![normal, normal, normal],
         };
