@@ -15,8 +15,8 @@
 //! person-steps), the training adaptation of persons who train (11 %), `exp` where
 //! `exp_near_zero` leaves its polynomial, the age shape outside its table. Table reads
 //! (hazard bounds, the age shape's cubics, height lost) are per lane. The muscle noise
-//! (one normal per person-step from the person's own stream) is drawn per lane in both
-//! versions; `muscle_normals_only` times those draws alone.
+//! and the deviation of strength (one normal each per person-step from the person's own
+//! streams) are drawn per lane in both versions; `muscle_normals_only` times those draws alone.
 //!
 //! Every run first checks that the lanes end every life in the same state as
 //! `Model::step` (the `Debug` text of the final `Person`, which prints every `f64`
@@ -173,7 +173,13 @@ impl Tables {
 // `Modifiers::NONE` and the muscle normal `z` given (it is drawn once per step, whatever
 // happens, so the lane draws it before knowing which path the person takes).
 
-fn scalar_step(model: &Model, person: &mut Person, c: &mut [Clock; CLOCKS], z: f64) {
+fn scalar_step(
+    model: &Model,
+    person: &mut Person,
+    c: &mut [Clock; CLOCKS],
+    z: f64,
+    z_strength: f64,
+) {
     let (p, dt) = (&model.params, model.dt);
     // Onsets.
     let absent = !person.conditions & 0b1_1111;
@@ -302,6 +308,7 @@ fn scalar_step(model: &Model, person: &mut Person, c: &mut [Clock; CLOCKS], z: f
     let q_shape = model.quality_shape.at(person.age);
     person.quality_base *=
         muscle::exp_near_zero(-(q75 * q_shape) * dt - p.bed_quality_loss * f64::from(bed_days));
+    model.k.strength.advance(person, z_strength);
     person.age += dt;
     person.height = person.peak_height - model.stature.loss(person.age, person.female);
     model.reclassify(person);
@@ -330,6 +337,8 @@ struct Soa {
     train_ceiling: Vec<f64>,
     quality_base: Vec<f64>,
     quality_adapt: Vec<f64>,
+    strength_deviation: Vec<f64>,
+    strength_factor: Vec<f64>,
     gait_offset: Vec<f64>,
     protein: Vec<f64>,
     sessions: Vec<f64>,
@@ -346,6 +355,7 @@ struct Soa {
     /// `sarcopenic()` of `class`, as a lane-friendly flag.
     sarcopenic: Vec<bool>,
     muscle: Vec<Stream>,
+    strength: Vec<Stream>,
     clock_left: [Vec<f64>; CLOCKS],
     clocks: Vec<[Clock; CLOCKS]>,
     /// Steps lived by each slot's person (its death step when it died).
@@ -361,7 +371,10 @@ impl Soa {
         for p in starts {
             s.push(
                 p.clone(),
-                rng::stream(seed, 0, p.id, Process::Muscle),
+                [
+                    rng::stream(seed, 0, p.id, Process::Muscle),
+                    rng::stream(seed, 0, p.id, Process::Strength),
+                ],
                 clocks_of(seed, 0, p.id),
                 0,
             );
@@ -369,7 +382,13 @@ impl Soa {
         s
     }
 
-    fn push(&mut self, p: Person, muscle: Stream, clocks: [Clock; CLOCKS], steps: u32) {
+    fn push(
+        &mut self,
+        p: Person,
+        [muscle, strength]: [Stream; 2],
+        clocks: [Clock; CLOCKS],
+        steps: u32,
+    ) {
         self.female.push(p.female);
         self.age.push(p.age);
         self.height.push(p.height);
@@ -381,6 +400,8 @@ impl Soa {
         self.train_ceiling.push(p.train_ceiling);
         self.quality_base.push(p.quality_base);
         self.quality_adapt.push(p.quality_adapt);
+        self.strength_deviation.push(p.strength_deviation);
+        self.strength_factor.push(p.strength_factor);
         self.gait_offset.push(p.gait_offset);
         self.protein.push(p.protein);
         self.sessions.push(p.sessions);
@@ -396,6 +417,7 @@ impl Soa {
         self.class.push(p.class);
         self.sarcopenic.push(p.class.sarcopenic());
         self.muscle.push(muscle);
+        self.strength.push(strength);
         for (k, c) in clocks.iter().enumerate() {
             self.clock_left[k].push(c.left);
         }
@@ -422,6 +444,8 @@ impl Soa {
         p.train_ceiling = self.train_ceiling[i];
         p.quality_base = self.quality_base[i];
         p.quality_adapt = self.quality_adapt[i];
+        p.strength_deviation = self.strength_deviation[i];
+        p.strength_factor = self.strength_factor[i];
         p.gait_offset = self.gait_offset[i];
         p.protein = self.protein[i];
         p.sessions = self.sessions[i];
@@ -448,6 +472,8 @@ impl Soa {
         self.train_adapt[i] = p.train_adapt;
         self.quality_base[i] = p.quality_base;
         self.quality_adapt[i] = p.quality_adapt;
+        self.strength_deviation[i] = p.strength_deviation;
+        self.strength_factor[i] = p.strength_factor;
         self.protein[i] = p.protein;
         self.sessions[i] = p.sessions;
         self.testosterone[i] = p.testosterone;
@@ -461,13 +487,13 @@ impl Soa {
 
     /// Slot `i` stepped out of the lane (the whole step, from the state before it).
     #[inline(never)]
-    fn step_scalar(&mut self, model: &Model, i: usize, z: f64) -> bool {
+    fn step_scalar(&mut self, model: &Model, i: usize, z: f64, z_strength: f64) -> bool {
         let mut p = self.get(i);
         let mut c = self.clocks[i];
         for (k, cl) in c.iter_mut().enumerate() {
             cl.left = self.clock_left[k][i];
         }
-        scalar_step(model, &mut p, &mut c, z);
+        scalar_step(model, &mut p, &mut c, z, z_strength);
         self.set(i, &p);
         for (k, cl) in c.iter().enumerate() {
             self.clock_left[k][i] = cl.left;
@@ -499,6 +525,8 @@ impl Soa {
                 train_ceiling,
                 quality_base,
                 quality_adapt,
+                strength_deviation,
+                strength_factor,
                 gait_offset,
                 protein,
                 sessions,
@@ -514,6 +542,7 @@ impl Soa {
                 class,
                 sarcopenic,
                 muscle,
+                strength,
                 clocks,
                 steps
             );
@@ -574,8 +603,10 @@ fn group<const L: usize>(model: &Model, t: &Tables, s: &mut Soa, b: usize) -> u6
     let k = &model.k;
     // The muscle noise, drawn in every lane (whatever path it takes).
     let mut z = [0.0; L];
+    let mut z_strength = [0.0; L];
     for i in 0..L {
         z[i] = s.muscle[b + i].sample(StandardNormal);
+        z_strength[i] = s.strength[b + i].sample(StandardNormal);
     }
     let female = load!(s.female, b, L);
     let age = load!(s.age, b, L);
@@ -586,6 +617,8 @@ fn group<const L: usize>(model: &Model, t: &Tables, s: &mut Soa, b: usize) -> u6
     let train_adapt0 = load!(s.train_adapt, b, L);
     let quality_base0 = load!(s.quality_base, b, L);
     let quality_adapt0 = load!(s.quality_adapt, b, L);
+    let strength_deviation0 = load!(s.strength_deviation, b, L);
+    let strength_factor0 = load!(s.strength_factor, b, L);
     let protein0 = load!(s.protein, b, L);
     let sessions = load!(s.sessions, b, L);
     let testosterone0 = load!(s.testosterone, b, L);
@@ -842,8 +875,14 @@ fn group<const L: usize>(model: &Model, t: &Tables, s: &mut Soa, b: usize) -> u6
     }
     let qf = exp_near_zero_lanes(qx);
     let mut new_height = [0.0; L];
+    let mut strength_deviation = [0.0; L];
+    let mut strength_factor = [0.0; L];
     for i in 0..L {
         quality_base[i] *= qf[i];
+        strength_deviation[i] = k
+            .strength
+            .next(strength_deviation0[i], female[i], z_strength[i]);
+        strength_factor[i] = strength_deviation[i].exp();
         new_height[i] = peak_height[i] - model.stature.loss(new_age[i], female[i]);
     }
     // Classification: the definitions' cut-offs lane-wise; where one reads gait, the
@@ -860,7 +899,7 @@ fn group<const L: usize>(model: &Model, t: &Tables, s: &mut Soa, b: usize) -> u6
         use sarcosim::model::classify::*;
         let sx = usize::from(female[i]);
         alm[i] = alm_base[i] * (1.0 + train_adapt[i]);
-        grip[i] = quality_base[i] * (1.0 + quality_adapt[i]) * alm[i];
+        grip[i] = quality_base[i] * (1.0 + quality_adapt[i]) * strength_factor[i] * alm[i];
         let h2 = new_height[i] * new_height[i];
         almi[i] = alm[i] / h2;
         bmi[i] = weight[i] / h2;
@@ -947,6 +986,8 @@ fn group<const L: usize>(model: &Model, t: &Tables, s: &mut Soa, b: usize) -> u6
         fat <- fat, fat0;
         weight <- weight, weight0;
         quality_base <- quality_base, quality_base0;
+        strength_deviation <- strength_deviation, strength_deviation0;
+        strength_factor <- strength_factor, strength_factor0;
         class <- class, class0;
         sarcopenic <- sarcopenic, sarcopenic0;
         age <- new_age, age;
@@ -964,7 +1005,7 @@ fn group<const L: usize>(model: &Model, t: &Tables, s: &mut Soa, b: usize) -> u6
     let mut died = 0u64;
     for i in 0..L {
         s.steps[b + i] += 1;
-        if rare[i] && s.step_scalar(model, b + i, z[i]) {
+        if rare[i] && s.step_scalar(model, b + i, z[i], z_strength[i]) {
             died |= 1 << i;
         }
     }
@@ -995,8 +1036,9 @@ fn simulate_lanes<const L: usize>(
         }
         for i in whole..n {
             let z = s.muscle[i].sample(StandardNormal);
+            let z_strength = s.strength[i].sample(StandardNormal);
             s.steps[i] += 1;
-            if s.step_scalar(model, i, z) {
+            if s.step_scalar(model, i, z, z_strength) {
                 dead.push(i);
             }
         }

@@ -216,41 +216,41 @@ parameter_table! {
         Uniform { lo: 0.12, hi: 0.17 },
         "D: Furushima 2017 J Physiol Anthropol 36:34, Table 2 (913 Japanese women 20-90, DXA): ASM = 0.155·height + 0.138·weight − 16.291, so 0.138 at a given height (V); Walowski 2020 Nutrients 12:755, Table 5 (young German adults, bioimpedance skeletal muscle index at BMI 18.5-40): 0.167 men, 0.158 women per unit of BMI (V) ÷ 1.13 skeletal muscle per kg ALM (Kim 2002, P) = 0.148 / 0.140; range: 0.12 to 0.17 (above 0.171 women's would explain more than Gould's total SD)",
         "Shift of mean ALM/height² per unit of BMI above 27 (both sexes)";
-    quality_mean_65_m = "population.quality_mean_65_m": 1.665, "kg grip/kg ALM", Positive,
-        N { sd: 0.05 }, "C: fitted to Dodds 2014 PLoS One 9:e113637 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.85; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 1.656",
+    quality_mean_65_m = "population.quality_mean_65_m": 1.682, "kg grip/kg ALM", Positive,
+        N { sd: 0.05 }, "C: fitted to Dodds 2014 PLoS One 9:e113637 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.85; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 1.696",
         "Mean grip per kg ALM, men aged 65";
-    quality_mean_65_f = "population.quality_mean_65_f": 1.527, "kg grip/kg ALM", Positive,
-        N { sd: 0.05 }, "C: fitted to Dodds 2014 PLoS One 9:e113637 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.7; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 1.52",
+    quality_mean_65_f = "population.quality_mean_65_f": 1.521, "kg grip/kg ALM", Positive,
+        N { sd: 0.05 }, "C: fitted to Dodds 2014 PLoS One 9:e113637 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.7; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 1.533",
         "Mean grip per kg ALM, women aged 65";
     quality_sd = "population.quality_sd": 0.25, "kg grip/kg ALM", Positive, Fixed,
-        "Steiber 2016 grip SD 8.5 / 5.3 kg (P)", "SD of grip per kg ALM";
+        "Steiber 2016 grip SD 8.5 / 5.3 kg (P)", "SD of grip per kg ALM at a given age: the permanent part (√(1 − `quality.fluctuation_share`) of it) and the fluctuating one together";
     gait_sd = "population.gait_sd": 0.17, "m/s", NonNegative, Fixed,
         "Bohannon 2011 Physiotherapy 97:182 (U)", "SD of a person's habitual gait speed about the model's mean";
     // --- Muscle: synthesis and breakdown ----------------------------------------------
     basal_turnover = "muscle.basal_turnover_per_day": 0.018, "1/day", Positive, Fixed,
         "Symons 2011, PMC3280506: mixed-muscle FSR ≈ 0.075 %/h (V)",
         "Basal fractional synthesis (= breakdown at balance) of muscle protein";
-    age_loss_75_m = "muscle.age_loss_75_m": 0.008303, "1/yr", NonNegative, N { sd: 0.001 },
-        "C: fitted to Mitchell 2012 longitudinal loss at 70-79 (Health ABC design), Park 2007, Houston 2008, Dodds 2014 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0075; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.008403",
+    age_loss_75_m = "muscle.age_loss_75_m": 0.00843, "1/yr", NonNegative, N { sd: 0.001 },
+        "C: fitted to Mitchell 2012 longitudinal loss at 70-79 (Health ABC design), Park 2007, Houston 2008, Dodds 2014 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0075; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.008346",
         "Net breakdown excess from ageing at age 75, men";
-    age_loss_75_f = "muscle.age_loss_75_f": 0.005219, "1/yr", NonNegative, N { sd: 0.001 },
-        "C: fitted to Mitchell 2012 longitudinal loss at 70-79 (Health ABC design), Park 2007, Houston 2008, Dodds 2014 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0055; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.005308",
+    age_loss_75_f = "muscle.age_loss_75_f": 0.005645, "1/yr", NonNegative, N { sd: 0.001 },
+        "C: fitted to Mitchell 2012 longitudinal loss at 70-79 (Health ABC design), Park 2007, Houston 2008, Dodds 2014 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0055; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.005675",
         "Net breakdown excess from ageing at age 75, women";
     age_loss_onset = "muscle.age_loss_onset": 45.0, "yr", NonNegative, Fixed,
         "Janssen 2000 J Appl Physiol 89:81: loss not clear until the end of the 5th decade (V)",
         "Age at which the age-related net loss begins (rises linearly after)";
-    age_loss_shape_m = "muscle.age_loss_shape_m": 1.27, "", Positive, Fixed,
+    age_loss_shape_m = "muscle.age_loss_shape_m": 0.8818, "", Positive, Fixed,
         "C: fitted to Kitamura 2014 Geriatr Gerontol Int 14:354 (NILS-LSA, men's leg lean loss by decade over 6 years: the 50s and 60s against the 70s) and Mitchell 2012 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.0",
         "Exponent γ of the age-related net loss of muscle mass, men: rate(age) = rate(75) · ((age − onset)/(75 − onset))^γ";
-    age_loss_shape_f = "muscle.age_loss_shape_f": 0.59, "", Positive, Fixed,
+    age_loss_shape_f = "muscle.age_loss_shape_f": 0.5555, "", Positive, Fixed,
         "C: fitted to Wiegmann 2021 J Musculoskelet Neuronal Interact 21:13 (Berlin, women's ALM/height² loss over 6 years at 50-59 and 60-69) and Mitchell 2012 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.0",
         "Exponent γ of the age-related net loss of muscle mass, women";
     noise_sd = "muscle.noise_sd_per_sqrt_yr": 0.007, "1/√yr", NonNegative, Fixed,
         "RW-1 reference workload (A)", "Within-person random variation of ALM";
     // --- Nutrition ---------------------------------------------------------------------
-    protein_effect = "nutrition.protein_effect": 0.8583, "per g/kg/d", NonNegative,
+    protein_effect = "nutrition.protein_effect": 0.9108, "per g/kg/d", NonNegative,
         Uniform { lo: 0.3, hi: 1.8 },
-        "C: fitted to Houston 2008 Am J Clin Nutr 87:150 (protein quintiles: the highest lost about 40 % less lean mass than the lowest, V) by `sarcosim calibrate` (docs/calibration/fit.md); prior: 40 % over the quintiles' ≈ 0.4 g/kg/d (A), ×/÷ 2; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.6809",
+        "C: fitted to Houston 2008 Am J Clin Nutr 87:150 (protein quintiles: the highest lost about 40 % less lean mass than the lowest, V) by `sarcosim calibrate` (docs/calibration/fit.md); prior: 40 % over the quintiles' ≈ 0.4 g/kg/d (A), ×/÷ 2; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.7763",
         "Share of the age-related loss of muscle relieved per g/kg/d of protein above the reference intake (at most all of it)";
     protein_reference = "nutrition.protein_reference": 0.8, "g/kg/d", Positive, Fixed,
         "RDA; Bauer 2013 JAMDA (PROT-AGE) (V)", "Intake at which protein adds nothing";
@@ -266,8 +266,8 @@ parameter_table! {
         Uniform { lo: 0.0, hi: 0.01 }, "intake falls with age in older adults (A)",
         "Fall in habitual protein intake per year of age above 70";
     // --- Training -----------------------------------------------------------------------
-    training_gain_rate = "training.gain_rate": 0.08861, "1/yr", Positive, N { sd: 0.015 },
-        "C: fitted to Peterson 2011 Med Sci Sports Exerc 43:249: +1.1 kg (0.9-1.2) in ≈20 weeks by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.08; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.09186",
+    training_gain_rate = "training.gain_rate": 0.09383, "1/yr", Positive, N { sd: 0.015 },
+        "C: fitted to Peterson 2011 Med Sci Sports Exerc 43:249: +1.1 kg (0.9-1.2) in ≈20 weeks by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.08; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.0935",
         "Initial rate of ALM gain of an untrained person at the reference dose";
     training_ceiling = "training.ceiling": 0.12, "fraction", Positive, Uniform { lo: 0.08, hi: 0.16 },
         "A: trained older adults plateau some 10-15 % above their untrained mass",
@@ -293,9 +293,9 @@ parameter_table! {
     quality_detraining_rate = "training.quality_detraining_rate": 0.5, "1/yr", Positive, Fixed,
         "Esain 2017 PMC5697062: grip unchanged 3 months after stopping (V)",
         "Rate at which the training gain in quality is lost after stopping";
-    protein_training_synergy = "training.protein_synergy": 0.8473, "per g/kg/d", NonNegative,
+    protein_training_synergy = "training.protein_synergy": 0.6799, "per g/kg/d", NonNegative,
         Uniform { lo: 0.2, hi: 1.2 },
-        "C: fitted to Morton 2018 Br J Sports Med 52:376: +0.30 kg (0.09-0.52) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.7; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.8602",
+        "C: fitted to Morton 2018 Br J Sports Med 52:376: +0.30 kg (0.09-0.52) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.7; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.8187",
         "Relative boost of the training gain per g/kg/d of protein above 1.0 (capped at the plateau)";
     habit_start_per_yr = "training.habit_start_per_yr": 0.024, "1/yr", NonNegative, Fixed,
         "RW-1 reference workload (A)", "Hazard of taking up habitual training";
@@ -327,8 +327,8 @@ parameter_table! {
         Uniform { lo: 0.5, hi: 2.0 },
         "Srikanthan 2011 JCEM: each 10 % more muscle, 11 % lower insulin resistance (U)",
         "Diabetes incidence × (ALMI / sex reference)^(−k): low muscle → more diabetes";
-    loss_diabetes = "illness.loss_diabetes": 0.002449, "1/yr", NonNegative, N { sd: 0.0005 },
-        "C: fitted to Park 2007 Diabetes Care 30:1507 (leg lean −0.29 vs −0.23 kg over 3 years) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0012; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.002486",
+    loss_diabetes = "illness.loss_diabetes": 0.002706, "1/yr", NonNegative, N { sd: 0.0005 },
+        "C: fitted to Park 2007 Diabetes Care 30:1507 (leg lean −0.29 vs −0.23 kg over 3 years) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.0012; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.002789",
         "Extra net muscle breakdown with type 2 diabetes";
     loss_ckd = "illness.loss_ckd": 0.001, "1/yr", NonNegative, Uniform { lo: 0.0, hi: 0.002 },
         "D: Fried 2007 J Am Geriatr Soc 55:1578 (Health ABC, 3,026 aged 70-79, DXA yearly for 4 years): total lean mass −0.07 kg/yr per SD (0.4 mg/dL) of creatinine in white men (V; −0.05, n.s., after inflammation), none in women (V); ≈ 0.13 %/yr of men's ≈ 53 kg of lean (U) per SD, about half of it over both sexes (A)",
@@ -344,8 +344,8 @@ parameter_table! {
         "A: Williams 2020 JAMA Netw Open 3:e204783 (Health ABC, 515 incident cancers): faster ALM loss after diagnosis, most in metastatic disease (V; size not found; 32 % metastatic, P); half the former assumption of 0.4 %/yr for every survivor",
         "Extra net muscle breakdown with cancer";
     // --- Hospital and bed rest ----------------------------------------------------------
-    admission_rate_65 = "hospital.admission_rate_65": 0.1681, "1/yr", NonNegative, N { sd: 0.02 },
-        "C: fitted to Gorina 2015 NCHS NHSR 84: 348 discharges per 1,000 aged 65+ per year by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.15; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.1688",
+    admission_rate_65 = "hospital.admission_rate_65": 0.163, "1/yr", NonNegative, N { sd: 0.02 },
+        "C: fitted to Gorina 2015 NCHS NHSR 84: 348 discharges per 1,000 aged 65+ per year by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.15; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.1706",
         "Admission rate of a 65-year-old without conditions or sarcopenia";
     admission_age_slope = "hospital.admission_age_slope": 0.04, "1/yr", NonNegative, Fixed,
         "RW-1 (A)", "Log-linear rise of the admission rate per year of age";
@@ -354,9 +354,9 @@ parameter_table! {
     admission_sarcopenia_hr = "hospital.sarcopenia_hr": 1.52, "", Positive,
         LogNormal95 { lo: 1.24, hi: 1.86 },
         "Su 2022 J Clin Med 11:6474: HR 1.52 (V; CI U)", "Admission hazard ratio with sarcopenia";
-    admission_propensity_sd = "hospital.propensity_sd_log": 1.151, "", NonNegative,
+    admission_propensity_sd = "hospital.propensity_sd_log": 1.202, "", NonNegative,
         Uniform { lo: 0.5, hi: 1.5 },
-        "C: fitted to Gorina 2015 NCHS NHSR 84 (348 discharges but only 21.6 % hospitalised per 1,000 aged 65+ per year) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.0; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 1.205",
+        "C: fitted to Gorina 2015 NCHS NHSR 84 (348 discharges but only 21.6 % hospitalised per 1,000 aged 65+ per year) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.0; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 1.24",
         "Log-SD of each person's admission propensity (log-normal, mean 1), drawn at the start: admissions cluster in the same persons";
     stay_median_days = "hospital.stay_median_days": 4.5, "days", Positive, Fixed,
         "A: mean stay of older inpatients ≈ 5-6 days", "Median length of stay";
@@ -365,17 +365,17 @@ parameter_table! {
     bed_mps_drop = "hospital.bed_rest_mps_drop": 0.30, "fraction", Probability,
         Uniform { lo: 0.2, hi: 0.4 }, "Kortebein 2007 JAMA 297:1772: MPS −30 % in 10 days' bed rest (V)",
         "Fall of muscle protein synthesis in bed";
-    illness_mpb_rise = "hospital.illness_mpb_rise": 0.04162, "fraction", NonNegative,
+    illness_mpb_rise = "hospital.illness_mpb_rise": 0.05805, "fraction", NonNegative,
         Uniform { lo: 0.0, hi: 0.2 }, "C: the posterior median of `sarcosim calibrate --posterior` against Alley 2010 J Am Geriatr Soc 58:2085 (docs/calibration/posterior.md: 95 % 0.0015-0.130); the point fit drives it to its bound 0, so it is sampled in the posterior only (`validate::calibrate::POSTERIOR_ONLY`); engine value 0.1",
         "Rise of muscle protein breakdown during an admission for illness (not in plain bed rest)";
     bed_quality_loss = "hospital.bed_quality_loss_per_day": 0.003, "1/day", NonNegative, Fixed,
         "Kortebein 2008 J Gerontol A: strength falls faster than mass in bed rest (U)",
         "Loss of grip per kg ALM per day in bed";
-    recovery_fraction = "hospital.recovery_fraction": 0.9515, "fraction", Probability,
-        Uniform { lo: 0.5, hi: 1.0 }, "C: fitted to Alley 2010 J Am Geriatr Soc 58:2085 (extra annual lean loss after a hospital stay) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.5; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.9636",
+    recovery_fraction = "hospital.recovery_fraction": 0.966, "fraction", Probability,
+        Uniform { lo: 0.5, hi: 1.0 }, "C: fitted to Alley 2010 J Am Geriatr Soc 58:2085 (extra annual lean loss after a hospital stay) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.5; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.974",
         "Share of the in-bed ALM loss that can be regained after discharge";
-    recovery_rate = "hospital.recovery_rate": 9.515, "1/yr", Positive, Uniform { lo: 2.0, hi: 12.0 },
-        "C: fitted to Alley 2010 J Am Geriatr Soc 58:2085 (extra annual lean loss after a hospital stay) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 4 (A); central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 12.0",
+    recovery_rate = "hospital.recovery_rate": 10.01, "1/yr", Positive, Uniform { lo: 2.0, hi: 12.0 },
+        "C: fitted to Alley 2010 J Am Geriatr Soc 58:2085 (extra annual lean loss after a hospital stay) by `sarcosim calibrate` (docs/calibration/fit.md); engine value 4 (A); central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 11.7",
         "Rate of regaining the recoverable loss after discharge";
     // --- Mortality ----------------------------------------------------------------------
     sarcopenia_hr = "mortality.sarcopenia_hr": 1.60, "", Positive, LogNormal95 { lo: 1.24, hi: 2.06 },
@@ -409,15 +409,23 @@ parameter_table! {
     calibration_size = "mortality.calibration_persons": 4000.0, "persons per sex", Positive, Fixed,
         "engine setting", "Size of the reference population that rescales the life table";
     // --- Quality and gait ---------------------------------------------------------------
-    quality_loss_75_m = "quality.loss_75_m": 0.002617, "1/yr", NonNegative, N { sd: 0.003 },
-        "C: fitted to Dodds 2014 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.012; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.002268",
+    quality_loss_75_m = "quality.loss_75_m": 0.002181, "1/yr", NonNegative, N { sd: 0.003 },
+        "C: fitted to Dodds 2014 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.012; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.002511",
         "Yearly fall of grip per kg ALM at 75, men";
-    quality_loss_75_f = "quality.loss_75_f": 0.005593, "1/yr", NonNegative, N { sd: 0.003 },
-        "C: fitted to Dodds 2014 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.01; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.00568",
+    quality_loss_75_f = "quality.loss_75_f": 0.006523, "1/yr", NonNegative, N { sd: 0.003 },
+        "C: fitted to Dodds 2014 grip medians 60-90 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.01; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.00668",
         "Yearly fall of grip per kg ALM at 75, women";
-    quality_loss_shape = "quality.age_loss_shape": 3.904, "", Positive, Fixed,
+    quality_loss_shape = "quality.age_loss_shape": 2.848, "", Positive, Fixed,
         "C: fitted to Dodds 2014 grip medians 60-90, Mitchell 2012, Bohannon 2011 by `sarcosim calibrate` (docs/calibration/fit.md); engine value 1.0",
         "Exponent γ of the age-related fall of grip per kg ALM: rate(age) = rate(75) · ((age − onset)/(75 − onset))^γ";
+    quality_fluctuation_share = "quality.fluctuation_share": 0.5336, "", Probability,
+        Uniform { lo: 0.3, hi: 0.95 },
+        "C: fitted to grip's tracking, Honolulu Heart Program r = 0.557 over 27 years (Rantanen 1998 J Appl Physiol 85:2047, V) and Health ABC r ≈ 0.67 over 9 years (Westbury 2020, R² 39-52 %, V) by `sarcosim calibrate` (docs/calibration/fit.md); start 0.85 derived with all the lost rank given to it (docs/validation.md, eighth set); central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 0.4022",
+        "Share of the cross-sectional variance of grip per kg ALM (`population.quality_sd`) that fluctuates over years as a mean-reverting deviation of log grip; the rest is a person's permanent level";
+    quality_fluctuation_years = "quality.fluctuation_years": 7.615, "yr", Positive,
+        Uniform { lo: 2.0, hi: 15.0 },
+        "C: fitted to the same tracking correlations by `sarcosim calibrate` (docs/calibration/fit.md); start 6.9 derived from them (docs/validation.md, eighth set); prior range A; central value: the posterior median of `sarcosim calibrate --posterior` (docs/calibration/posterior.md), point fit 2.249",
+        "Correlation time of the deviation of a person's grip from their own level (Ornstein-Uhlenbeck)";
     quality_cohort_trend = "quality.cohort_trend_per_decade": 0.034, "fraction per decade of birth", NonNegative,
         Uniform { lo: 0.024, hi: 0.046 },
         "Strand 2019 J Gerontol A 74:528 (Tromsø 1994-2016, 5,595 persons aged 66-84, Martin vigorimeter): cohorts born 21 years apart differ by 0.06 bar (0.04-0.07) in sex-adjusted grip, the equivalent of 5 years of age; education, height and weight explain 48 % of it (V). On Dodds 2014's cross-sectional gradient at 65-85 (1.95 %/yr of the median, men and women alike) 5 years per 21 of birth is 4.6 % per decade of birth, less the 1.2 % the model's own height trend gives (2 × 1 cm / 170 cm): 3.4 % (derivation ours); range: the unexplained 52 % alone (2.4 %) to the total (4.6 %)",
@@ -426,9 +434,9 @@ parameter_table! {
         "Bohannon 2011 Physiotherapy 97:182: 1.34 m/s at 60-69 (U)", "Mean habitual gait speed of men at 65";
     gait_65_f = "gait.speed_65_f": 1.24, "m/s", Positive, Fixed,
         "Bohannon 2011: 1.24 m/s at 60-69 (U)", "Mean habitual gait speed of women at 65";
-    gait_per_grip = "gait.per_kg_grip": 0.01215, "m/s per kg", NonNegative, Fixed,
+    gait_per_grip = "gait.per_kg_grip": 0.01205, "m/s per kg", NonNegative, Fixed,
         "C: fitted to Bohannon 2011 Physiotherapy 97:182 gait by age band by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.012", "Gait speed per kg of grip away from the sex reference";
-    gait_age_slope = "gait.age_slope_after_75": 0.01619, "m/s per yr", NonNegative, Fixed,
+    gait_age_slope = "gait.age_slope_after_75": 0.01594, "m/s per yr", NonNegative, Fixed,
         "C: fitted to Bohannon 2011 gait by age band by `sarcosim calibrate` (docs/calibration/fit.md); engine value 0.018", "Fall of gait speed per year of age above 75 beyond what grip explains";
     gait_per_condition = "gait.per_condition": 0.08, "m/s", NonNegative,
         Uniform { lo: 0.04, hi: 0.12 },

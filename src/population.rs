@@ -22,6 +22,7 @@ use crate::model::body;
 use crate::model::cohort;
 use crate::model::mortality::StartLaw;
 use crate::model::stature::{self, REFERENCE_AGE};
+use crate::model::strength;
 use crate::model::{Model, Person};
 use crate::rng::{self, Process, Stream};
 use crate::scenario::Cohort;
@@ -197,7 +198,7 @@ fn body(
     };
     let quality = match given.grip {
         Some(g) => g / alm,
-        None => (mean_quality(age, female, model) + p.quality_sd * z_quality).max(0.3),
+        None => (mean_quality(age, female, model) + strength::permanent_sd(p) * z_quality).max(0.3),
     };
     Body {
         height,
@@ -283,6 +284,8 @@ pub fn sample_person(
         train_ceiling,
         quality_base: b.quality / (1.0 + quality_adapt),
         quality_adapt,
+        strength_deviation: 0.0,
+        strength_factor: 1.0,
         gait_offset: p.gait_sd * z_gait,
         protein,
         sessions,
@@ -308,6 +311,13 @@ pub fn sample_person(
         alive: true,
         class: Default::default(),
     };
+    // Drawn after every other draw, so adding it left everyone else's start unchanged.
+    let z_strength: f64 = r.sample(StandardNormal);
+    strength::start(&mut person, z_strength, p);
+    if given.grip.is_some() {
+        // A measured grip is the person's grip now, deviation included.
+        person.quality_base /= person.strength_factor;
+    }
     if let Some(gait) = row.get(Col::Gait) {
         // The offset that gives the measured gait speed on the model's law.
         person.gait_offset = 0.0;

@@ -38,6 +38,11 @@ pub enum Process {
     Economics = 10,
     /// A person's chronic conditions beyond the five the model follows ([`crate::model::gait`]).
     Morbidity = 11,
+    /// The errors of a study's measurements in the validation designs
+    /// ([`crate::validate::change_spread`]): keyed by (person, record), never by arm.
+    Measurement = 12,
+    /// The steps of a person's deviation of strength ([`crate::model::strength`]).
+    Strength = 13,
 }
 
 /// SplitMix64's finaliser: a bijection of u64 with full avalanche.

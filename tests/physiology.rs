@@ -70,9 +70,14 @@ fn muscle_loss_around_75_looks_like_mitchell_2012() {
         men_alm < women_alm,
         "men lose faster: {men_alm:.2} vs {women_alm:.2}"
     );
+    // Mitchell's strength loss is 2.5-4 times the mass loss; the model's men reach only
+    // ≈ 1.5 times (the independent targets `goodpaster-strength-vs-mass` and
+    // `mitchell-strength-loss-m` fail and say by how much). The margin here is 1.3: since
+    // strength's fluctuation (issue 12, eighth set) the survivors of a 3-year window are
+    // those whose deviation rose, and men's ratio fell to 1.50 (docs/validation.md).
     assert!(
-        men_grip < 1.5 * men_alm && women_grip < 1.5 * women_alm,
-        "strength falls faster than mass"
+        men_grip < 1.3 * men_alm && women_grip < 1.3 * women_alm,
+        "strength falls faster than mass: men {men_grip:.2} vs {men_alm:.2}, women {women_grip:.2} vs {women_alm:.2}"
     );
     let (young_alm, _) = yearly_change(&model, 50.0, 0.0, 3);
     assert!(
@@ -290,4 +295,55 @@ fn heart_failure_kills_at_onset_with_its_fatality() {
             ),
         }
     }
+}
+
+/// SD and Pearson correlation of paired values.
+fn sd_and_correlation(pairs: &[(f64, f64)]) -> (f64, f64, f64) {
+    let n = pairs.len() as f64;
+    let (mx, my) = pairs
+        .iter()
+        .fold((0.0, 0.0), |(a, b), (x, y)| (a + x / n, b + y / n));
+    let (sxy, sxx, syy) = pairs.iter().fold((0.0, 0.0, 0.0), |(a, b, c), (x, y)| {
+        (
+            a + (x - mx) * (y - my),
+            b + (x - mx).powi(2),
+            c + (y - my).powi(2),
+        )
+    });
+    ((sxx / n).sqrt(), (syy / n).sqrt(), sxy / (sxx * syy).sqrt())
+}
+
+/// Grip at 65 and at 74 of the men alive at both, with strength's fluctuation set to `share`.
+fn grip_at_65_and_74(share: f64) -> Vec<(f64, f64)> {
+    let mut p = Params::central();
+    p.quality_fluctuation_share = share;
+    let model = reference::calibrated_model(p, months("1m"));
+    let mut out = Vec::new();
+    for (mut person, mut s) in people(&model, &cohort(65.0, 0.0), 6000) {
+        let start = person.grip();
+        let alive = (0..9 * 12).all(|_| !model.step(&mut person, &mut s, &Modifiers::NONE).died);
+        if alive {
+            out.push((start, person.grip()));
+        }
+    }
+    out
+}
+
+/// Strength's fluctuation (`model::strength`, issue 12 eighth set) shares the cross-sectional
+/// spread of grip with the permanent level, so the spread at the start is the same with or
+/// without it, while persons lose more of their rank over 9 years.
+#[test]
+fn strength_fluctuates_without_widening_the_spread_of_grip() {
+    let fixed = grip_at_65_and_74(0.0);
+    let fluctuating = grip_at_65_and_74(0.6);
+    let (sd_fixed, _, r_fixed) = sd_and_correlation(&fixed);
+    let (sd_fluct, _, r_fluct) = sd_and_correlation(&fluctuating);
+    assert!(
+        (sd_fluct / sd_fixed - 1.0).abs() < 0.04,
+        "SD of grip at 65: {sd_fluct:.2} with the fluctuation, {sd_fixed:.2} without"
+    );
+    assert!(
+        r_fluct < r_fixed - 0.1,
+        "9-year tracking: r {r_fluct:.3} with the fluctuation, {r_fixed:.3} without"
+    );
 }

@@ -16,6 +16,12 @@ const POPULATION: u64 = 3000;
 /// exits 1, and this test fails as soon as one of them passes (update the list) or any
 /// other target fails.
 const KNOWN_FAILURES: &[&str] = &[
+    // The spread of within-person change (issue 12, eighth set; docs/validation.md):
+    // failing at their first run and after the fluctuation of strength, which moves grip,
+    // not ALM (ALM's change in the model: a narrow core and rare large losses).
+    "westbury-alm-loss-iqr",
+    "ling-grip-change-sd-85-w",
+    "batsis-low-alm-bmi-m",
     // Just below its accepted interval: fails at the default population, passes on fewer.
     "patel-prevalence-w",
     // Independent targets of src/validate/independent.rs the model misses (issue 12; see

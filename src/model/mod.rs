@@ -24,6 +24,7 @@ pub mod nutrition;
 pub mod person;
 pub mod stature;
 pub mod step;
+pub mod strength;
 pub mod training;
 
 pub use modifiers::Modifiers;

@@ -34,6 +34,11 @@ pub struct Person {
     pub quality_base: f64,
     /// Training-induced quality as a fraction of `quality_base`.
     pub quality_adapt: f64,
+    /// Deviation of log grip from the person's own level, a mean-reverting fluctuation
+    /// over years ([`super::strength`]).
+    pub strength_deviation: f64,
+    /// `exp(strength_deviation)`, kept with it: every grip reads it.
+    pub strength_factor: f64,
     /// Personal offset of habitual gait speed, m/s.
     pub gait_offset: f64,
     /// Habitual protein intake, g/kg/d.
@@ -83,8 +88,10 @@ impl Person {
         self.alm() / (self.height * self.height)
     }
 
+    /// Grip per kg ALM now: the person's level, their training gain and their present
+    /// deviation ([`super::strength`]).
     pub fn quality(&self) -> f64 {
-        self.quality_base * (1.0 + self.quality_adapt)
+        self.quality_base * (1.0 + self.quality_adapt) * self.strength_factor
     }
 
     pub fn grip(&self) -> f64 {
@@ -137,6 +144,8 @@ pub(crate) mod tests {
             train_ceiling: 0.12,
             quality_base: if female { 1.6 } else { 1.8 },
             quality_adapt: 0.0,
+            strength_deviation: 0.0,
+            strength_factor: 1.0,
             gait_offset: 0.0,
             protein: 1.0,
             sessions: 0.0,

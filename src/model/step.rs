@@ -15,18 +15,19 @@ use super::gait::Morbidity;
 use super::illness::OnsetBounds;
 use super::mortality::{self, AgeTable, Reference, StartLaw, MAX_AGE};
 use super::stature::{self, Shrinking, REFERENCE_AGE};
-use super::{body, hospital, illness, muscle, nutrition, training, Modifiers, Person};
+use super::{body, hospital, illness, muscle, nutrition, strength, training, Modifiers, Person};
 use crate::params::Params;
 use crate::rng::{self, Clock, Process, Stream};
 use crate::time::{Duration, DAYS_PER_YEAR};
 use rand::{Rng, SeedableRng};
 use rand_distr::StandardNormal;
 
-/// A person's random state, one part per process: the muscle noise's stream (one normal
-/// per step) and an exponential clock for each rare event.
+/// A person's random state, one part per process: the muscle noise's stream and the
+/// strength deviation's (one normal per step each) and an exponential clock for each rare event.
 #[derive(Clone, Debug)]
 pub struct Streams {
     pub muscle: Stream,
+    pub strength: Stream,
     /// Onset of each of the five conditions (one event per life: conditions stay).
     pub onset: [Clock; 5],
     /// Hospital admissions; the length of a stay is keyed by its admission.
@@ -41,6 +42,7 @@ impl Streams {
         let clock = |p, sub| Clock::new(rng::clock_key(seed, draw, person, p, sub));
         Self {
             muscle: rng::stream(seed, draw, person, Process::Muscle),
+            strength: rng::stream(seed, draw, person, Process::Strength),
             onset: std::array::from_fn(|c| clock(Process::Illness, c as u64)),
             admission: clock(Process::Hospital, 0),
             habit: clock(Process::Training, 0),
@@ -158,6 +160,8 @@ pub struct StepConstants {
     pub detraining: [f64; 2],
     /// `admission_condition_hr^n` for n = 0..=8 conditions.
     pub admission_condition_hr: [f64; 9],
+    /// The step of the deviation of strength ([`super::strength`]).
+    pub strength: strength::Fluctuation,
 }
 
 impl Model {
@@ -203,6 +207,7 @@ impl Model {
             admission_condition_hr: std::array::from_fn(|n| {
                 p.admission_condition_hr.powi(n as i32)
             }),
+            strength: strength::Fluctuation::new(dt, p),
         };
         Self {
             k,
@@ -402,6 +407,10 @@ impl Model {
         body::lean_with_fat(person, fat, &self.params);
         person.weight += person.alm() - alm_before + fat;
         self.quality_phase(person, self.quality_shape.at(person.age), bed_days);
+        // One normal every step, whatever happens (common random numbers).
+        self.k
+            .strength
+            .advance(person, s.strength.sample(StandardNormal));
         person.age += self.dt;
         person.height = person.peak_height - self.stature.loss(person.age, person.female);
         self.reclassify(person);

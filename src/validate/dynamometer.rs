@@ -253,6 +253,17 @@ pub const PROTOCOLS: &[(&str, GripProtocol, bool)] = &[
     ("mitchell-strength-loss-m", RATIO, false),
     ("mitchell-strength-loss-w", RATIO, false),
     ("esain-grip-detraining", RATIO, false),
+    // Correlations of grip with itself: free of the instrument's scale.
+    ("rantanen-grip-tracking-27y-m", RATIO, false),
+    ("healthabc-grip-tracking-9y", RATIO, false),
+    // SDs of yearly change in kg: instruments not applied (docs/validation.md, "Spread of
+    // within-person change": a scale factor moves an SD by at most ≈ 8 %).
+    ("syddall-grip-change-sd-m", NOT_READ, false),
+    ("syddall-grip-change-sd-w", NOT_READ, false),
+    ("granic-grip-change-sd-85-m", NOT_READ, false),
+    ("granic-grip-change-sd-85-w", NOT_READ, false),
+    ("ling-grip-change-sd-85-m", NOT_READ, false),
+    ("ling-grip-change-sd-85-w", NOT_READ, false),
 ];
 
 /// The protocol of grip target `id` ([`PROTOCOLS`]). Panics if `id` names none: every grip

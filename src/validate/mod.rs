@@ -13,6 +13,7 @@
 
 pub mod alm_loss;
 pub mod calibrate;
+pub mod change_spread;
 pub mod conditions;
 pub mod definitions;
 pub mod dynamometer;

@@ -62,6 +62,7 @@ pub fn targets(r: &Runs) -> Vec<Row> {
     super::east_asian::targets(r, &mut rows);
     super::alm_loss::targets(r, &mut rows);
     super::conditions::targets(r, &mut rows);
+    super::change_spread::targets(r, &mut rows);
     rows
 }
 
