@@ -9,7 +9,7 @@
 //! change") before the first run that computed them.
 
 use super::sim::{Life, Snap};
-use super::stats::{estimate, quantile};
+use super::stats::{correlation, estimate, quantile, sd};
 use super::{judge, Role, Row, Runs, Spec};
 use crate::rng::{self, Process};
 use rand::Rng;
@@ -75,23 +75,6 @@ fn grip_change(a: Measured, b: Measured, years: f64) -> f64 {
     (b.grip - a.grip) / years
 }
 
-/// Pearson correlation of the pairs; NaN below three.
-fn correlation(v: impl Iterator<Item = (f64, f64)>) -> f64 {
-    let v: Vec<(f64, f64)> = v.collect();
-    if v.len() < 3 {
-        return f64::NAN;
-    }
-    let n = v.len() as f64;
-    let (mx, my) = v
-        .iter()
-        .fold((0.0, 0.0), |(a, b), (x, y)| (a + x / n, b + y / n));
-    let (sxy, sxx, syy) = v.iter().fold((0.0, 0.0, 0.0), |(a, b, c), (x, y)| {
-        let (dx, dy) = (x - mx, y - my);
-        (a + dx * dy, b + dx * dx, c + dy * dy)
-    });
-    sxy / (sxx * syy).sqrt()
-}
-
 /// Correlation of each survivor's measured grip at `a0` and `a1`, persons of one sex.
 fn grip_tracking(
     lives: &[Life],
@@ -102,17 +85,6 @@ fn grip_tracking(
     correlation(changes(lives, it, Some(female), ages, |a, b, _| {
         (a.grip, b.grip)
     }))
-}
-
-/// Sample standard deviation; NaN below two values.
-fn sd(v: impl Iterator<Item = f64>) -> f64 {
-    let v: Vec<f64> = v.collect();
-    if v.len() < 2 {
-        return f64::NAN;
-    }
-    let n = v.len() as f64;
-    let m = v.iter().sum::<f64>() / n;
-    (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
 }
 
 pub fn targets(r: &Runs, rows: &mut Vec<Row>) {
@@ -315,14 +287,5 @@ mod tests {
             "true change −1 kg/yr, read {}",
             men[0]
         );
-    }
-
-    #[test]
-    fn correlation_is_pearson_s() {
-        let exact = [(1.0, 2.0), (2.0, 4.0), (3.0, 6.5)];
-        assert!((correlation(exact.into_iter()) - 0.9986).abs() < 1e-3);
-        let opposite = [(1.0, 3.0), (2.0, 2.0), (3.0, 1.0)];
-        assert!((correlation(opposite.into_iter()) + 1.0).abs() < 1e-12);
-        assert!(correlation([(1.0, 1.0)].into_iter()).is_nan());
     }
 }

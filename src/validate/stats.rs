@@ -152,6 +152,34 @@ pub fn quantile(v: impl Iterator<Item = f64>, q: f64) -> f64 {
     }
 }
 
+/// Sample standard deviation; NaN below two values.
+pub fn sd(v: impl Iterator<Item = f64>) -> f64 {
+    let v: Vec<f64> = v.collect();
+    if v.len() < 2 {
+        return f64::NAN;
+    }
+    let n = v.len() as f64;
+    let m = v.iter().sum::<f64>() / n;
+    (v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (n - 1.0)).sqrt()
+}
+
+/// Pearson correlation of the pairs; NaN below three.
+pub fn correlation(v: impl Iterator<Item = (f64, f64)>) -> f64 {
+    let v: Vec<(f64, f64)> = v.collect();
+    if v.len() < 3 {
+        return f64::NAN;
+    }
+    let n = v.len() as f64;
+    let (mx, my) = v
+        .iter()
+        .fold((0.0, 0.0), |(a, b), (x, y)| (a + x / n, b + y / n));
+    let (sxy, sxx, syy) = v.iter().fold((0.0, 0.0, 0.0), |(a, b, c), (x, y)| {
+        let (dx, dy) = (x - mx, y - my);
+        (a + dx * dy, b + dx * dx, c + dy * dy)
+    });
+    sxy / (sxx * syy).sqrt()
+}
+
 /// Percentage of `true` among the values.
 pub fn percent(v: impl Iterator<Item = bool>) -> f64 {
     100.0 * mean(v.map(f64::from))
@@ -208,5 +236,14 @@ mod tests {
         assert_eq!(judge(accept, &at(f64::NAN, 0.1)).1, Verdict::Fail);
         let (tol, _) = judge(accept, &at(5.0, 1.0));
         assert!((tol.0 + 2.262).abs() < 1e-12 && (tol.1 - 12.262).abs() < 1e-12);
+    }
+
+    #[test]
+    fn correlation_is_pearson_s() {
+        let exact = [(1.0, 2.0), (2.0, 4.0), (3.0, 6.5)];
+        assert!((correlation(exact.into_iter()) - 0.9986).abs() < 1e-3);
+        let opposite = [(1.0, 3.0), (2.0, 2.0), (3.0, 1.0)];
+        assert!((correlation(opposite.into_iter()) + 1.0).abs() < 1e-12);
+        assert!(correlation([(1.0, 1.0)].into_iter()).is_nan());
     }
 }
